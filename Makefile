@@ -1,0 +1,43 @@
+# kehoach — make demo: cài vào .venv rồi chạy trên kế hoạch mẫu; make test: chạy kiểm thử.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PLAN := config/plans/ba-dinh-2024.yaml
+
+.PHONY: demo test install install-test bench templates lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: $(VENV)/.installed
+	$(BIN)/kehoach check $(PLAN)
+	$(BIN)/kehoach build $(PLAN)
+	@echo
+	@echo "Kết quả nằm trong out/2024/ (văn bản .docx, manifest.json)."
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-test
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+templates: $(VENV)/.installed
+	$(BIN)/python -m workflow.documents.builders templates
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check workflow tests bench
+
+clean:
+	rm -rf out $(VENV) .pytest_cache

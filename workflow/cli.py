@@ -1,0 +1,103 @@
+"""Command line: parse arguments, call one API function, print the result.
+
+This is the only place that turns errors into messages and exit codes
+(0 ok, 1 findings, 2 bad input or usage). Heavy modules are imported inside the commands
+so that ``kehoach --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+
+import click
+
+from .errors import EXIT_BAD_INPUT, KehoachError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands live in other modules and load only when used."""
+
+    def __init__(self, *args, lazy: dict[str, tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}  # name -> ("module:attr", short help)
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            target, _ = self.lazy[name]
+            mod, attr = target.split(":")
+            return getattr(importlib.import_module(mod), attr)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                rows.append((name, self.lazy[name][1]))
+            else:
+                cmd = super().get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name, cmd.get_short_help_str(80)))
+        if rows:
+            with formatter.section("Lệnh"):
+                formatter.write_dl(rows)
+
+
+LAZY = {
+    "when": ("workflow.commands.plan_cmds:when", "Xem một cụm thời hạn được hiểu thành ngày nào"),
+    "check": ("workflow.commands.plan_cmds:check", "Kiểm tra tệp kế hoạch (lỗi: mã 2; cảnh báo)"),
+    "build": ("workflow.commands.plan_cmds:build", "Tạo văn bản .docx (và PDF) từ tệp kế hoạch"),
+}
+
+
+@click.group(cls=LazyGroup, lazy=LAZY, context_settings=CONTEXT,
+             help="kehoach: kế hoạch PCGD-XMC viết một lần bằng YAML, sinh văn bản theo "
+                  "Nghị định 30, lịch, nhắc việc và báo cáo.\n\n"
+                  "Ví dụ:  kehoach build config/plans/ba-dinh-2024.yaml")
+@click.version_option(package_name="kehoach", message="kehoach %(version)s")
+def app():
+    pass
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code. The one error boundary of the program."""
+    try:
+        app.main(args=argv, prog_name="kehoach", standalone_mode=False)
+        return 0
+    except KehoachError as e:
+        for p in e.problems:
+            click.echo(f"lỗi: {p}" if p.severity == "error" else str(p), err=True)
+        n = len(e.problems)
+        if n > 1:
+            click.echo(f"{n} lỗi; chưa ghi tệp nào.", err=True)
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.Abort:
+        click.echo("Đã dừng.", err=True)
+        return 1
+    except click.UsageError as e:
+        e.show()
+        return EXIT_BAD_INPUT
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except KeyboardInterrupt:
+        click.echo("Đã dừng.", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Render a docxtpl template into a .docx, safely.
+
+Always autoescaped (docxtpl's default silently drops text after '&' or '<'), with None
+printed as "", and written atomically: a temp file in the target folder, then a rename.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from . import vnformat
+
+
+def jinja_env():
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, finalize=lambda v: "" if v is None else v,
+                      undefined=StrictUndefined)
+    env.filters.update(vnformat.FILTERS)
+    return env
+
+
+@contextmanager
+def atomic_path(target: Path):
+    """Yield a temp path beside ``target``; rename it over ``target`` only on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def render_docx(template: Path, context: dict, target: Path) -> Path:
+    """Render ``template`` with ``context`` into ``target`` (atomically). Returns ``target``.
+
+    Raises :class:`InputError` naming the template when it cannot be rendered.
+    """
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    tpl = DocxTemplate(str(template))
+    try:
+        tpl.render(context, jinja_env=jinja_env(), autoescape=True)
+    except TemplateError as e:
+        raise InputError(Problem(
+            file=str(template), line=getattr(e, "lineno", None), field="jinja",
+            message=f"mẫu .docx không dựng được: {e.message or e}. "
+                    "Kiểm tra mẫu bằng: kehoach template check " + str(template))) from None
+    with atomic_path(target) as tmp:
+        tpl.save(str(tmp))
+    return target

@@ -1,0 +1,70 @@
+"""Vietnamese administrative formatting: dates (ND30 zero rule), numbers, rates.
+
+Also registered as Jinja filters for the .docx templates.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+BLANK = "\u00a0" * 6  # room for the signer to write a day or a number by hand
+
+
+def two(n: int | None, *, zero_pad: bool) -> str:
+    if n is None:
+        return BLANK
+    return f"{n:02d}" if zero_pad else str(n)
+
+
+def doc_date(day: int | None, month: int | None, year: int) -> str:
+    """'ngày 05 tháng 02 năm 2024': day < 10 and months 1–2 take a leading zero (ND30).
+
+    A blank day or month leaves room to write it by hand.
+    """
+    d = two(day, zero_pad=True)
+    m = two(month, zero_pad=month in (1, 2)) if month is not None else BLANK
+    return f"ngày {d} tháng {m} năm {year}"
+
+
+def short_date(d: date | None) -> str:
+    """'05/9/2024' as Vietnamese documents write dates inline."""
+    if d is None:
+        return ""
+    return f"{d.day:02d}/{d.month}/{d.year}"
+
+
+def number(n: int | float, decimals: int = 0) -> str:
+    """12880 -> '12.880'; 99.984 (2) -> '99,98' (thousands dot, decimal comma)."""
+    s = f"{n:,.{decimals}f}"
+    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(rate: float, decimals: int = 2) -> str:
+    """0.99984 -> '99,98%'. Truncates rather than rounds up, so 94.996% never prints as 95,00%."""
+    import math
+    scaled = math.floor(rate * 100 * 10**decimals + 1e-9) / 10**decimals
+    return number(scaled, decimals) + "%"
+
+
+def roman(n: int) -> str:
+    vals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+            (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for v, s in vals:
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def upper(s: str | None) -> str:
+    return (s or "").upper()
+
+
+FILTERS = {
+    "so": number,
+    "ty_le": percent,
+    "ngay": short_date,
+    "hoa": upper,
+    "la_ma": roman,
+}

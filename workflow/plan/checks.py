@@ -1,0 +1,61 @@
+"""Warnings about a plan that loads fine: dates on weekends or public holidays, dates outside
+the plan year, tasks with no deadline. They never stop a build.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..errors import Problem
+from .loader import LoadedPlan
+
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def _holidays(years):
+    import holidays
+
+    return holidays.country_holidays("VN", years=sorted(years), language="vi")
+
+
+def plan_warnings(lp: LoadedPlan) -> list[Problem]:
+    """Every warning for the plan, in file order (loader warnings first)."""
+    pos = lp.positions
+    out: list[Problem] = list(lp.warnings)
+    years = {lp.year - 1, lp.year, lp.year + 1}
+    for t in lp.tasks:
+        for r in t.readings:
+            for p in r.periods:
+                years.update(d.year for d in (p.start, p.end) if d)
+    vn = _holidays(years)
+    for t in lp.tasks:
+        if not t.phrases and not t.ongoing:
+            out.append(pos.problem(t.path + ("task",),
+                                   "nhiệm vụ không có thời hạn; thêm 'deadline' hoặc 'ongoing: true'",
+                                   severity="warning"))
+        for k, (phrase, reading) in enumerate(zip(t.phrases, t.readings)):
+            path = t.path + ("deadline", k)
+            low = phrase.lower()
+            for p in reading.periods:
+                checked: list[tuple[str, date]] = []
+                if "ngày" in low:
+                    checked = [("bắt đầu", p.start), ("hạn cuối", p.end)]
+                elif any(w in low for w in ("trước", "chậm nhất", "hạn")):
+                    checked = [("hạn cuối", p.end)]
+                for what, d in checked:
+                    if d is None:
+                        continue
+                    name = vn.get(d)
+                    if name:
+                        out.append(pos.problem(path, f"{what} {d:%d/%m/%Y} ({phrase!r}) rơi vào ngày lễ: {name}",
+                                               severity="warning"))
+                    elif d.weekday() >= 5:
+                        out.append(pos.problem(path, f"{what} {d:%d/%m/%Y} ({phrase!r}) rơi vào {WEEKDAYS[d.weekday()]}",
+                                               severity="warning"))
+                if reading.recurrence is None:
+                    for d in (p.start, p.end):
+                        if d is not None and d.year != lp.year:
+                            out.append(pos.problem(path, f"ngày {d:%d/%m/%Y} ({phrase!r}) nằm ngoài năm kế hoạch {lp.year}",
+                                                   severity="warning"))
+                            break
+    return out

@@ -1,0 +1,337 @@
+"""Load a plan file (and the units files it names) into a checked :class:`LoadedPlan`.
+
+Every problem in every file is collected and raised together as one :class:`InputError`
+(``file:line:col: field.path: message``). Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError, Problem, ProblemList
+from . import yamlsource
+from .models import Block, Plan, Unit, task_key
+from .timephrase import PhraseError, Reading, read_phrase
+from .yamlsource import Positions
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task as the outputs see it: owner resolved, phrases read into dates."""
+
+    id: str
+    owner: str
+    co_owners: tuple[str, ...]
+    text: str                 # the sentence as printed in the document
+    summary: str              # short label for calendars and mails
+    phrases: tuple[str, ...]  # deadline phrases as written
+    readings: tuple[Reading, ...]
+    ongoing: bool
+    order: int                # position in the plan (0-based)
+    path: tuple               # field path in the plan file, for messages
+
+    @property
+    def dated(self) -> bool:
+        return any(r.periods for r in self.readings)
+
+    def first_day(self):
+        """Earliest known day of the task (start or end), or None."""
+        days = [d for r in self.readings for p in r.periods for d in (p.start, p.end) if d]
+        return min(days) if days else None
+
+
+@dataclass
+class LoadedPlan:
+    plan: Plan
+    path: Path
+    units: dict[str, Unit]
+    tasks: list[Task]
+    positions: Positions
+    sources: list[Path]          # every file read (plan first), for the manifest
+    warnings: list[Problem]
+
+    @property
+    def year(self) -> int:
+        return self.plan.year
+
+    def unit_name(self, uid: str) -> str:
+        u = self.units.get(uid)
+        return u.name if u else uid
+
+    def unit_label(self, uid: str) -> str:
+        u = self.units.get(uid)
+        return u.label if u else uid
+
+    def members(self, uid: str) -> list[str]:
+        """The unit itself and, for a group, every member (recursively)."""
+        out, todo = [], [uid]
+        while todo:
+            u = todo.pop(0)
+            if u in out:
+                continue
+            out.append(u)
+            unit = self.units.get(u)
+            if unit:
+                todo.extend(unit.members)
+        return out
+
+    def tasks_of(self, uid: str) -> list[Task]:
+        """Tasks a unit owns or co-owns, directly or through a group it belongs to."""
+        groups = {g for g in self.units if uid in self.members(g)}
+        return [t for t in self.tasks if t.owner in groups or groups.intersection(t.co_owners)]
+
+
+def load_plan(path: str | Path) -> LoadedPlan:
+    """Read and check a plan. Raises :class:`InputError` listing every problem found."""
+    path = Path(path)
+    problems = ProblemList()
+    data, pos = yamlsource.load(path)
+    if not isinstance(data, dict):
+        raise InputError(Problem(file=str(path), line=1, col=1,
+                                 message="tệp kế hoạch phải là một ánh xạ (khóa: giá trị) ở cấp ngoài cùng"))
+    plan = _validate(Plan, data, pos, problems)
+    sources = [path]
+    units: dict[str, Unit] = {}
+    unit_pos: dict[str, tuple[Positions, tuple]] = {}
+    files = data.get("units_file") if isinstance(data.get("units_file"), list) else (
+        [data["units_file"]] if isinstance(data.get("units_file"), str) else [])
+    for i, rel in enumerate(files):
+        upath = (path.parent / str(rel))
+        try:
+            udata, upos = yamlsource.load(upath, display=str(upath))
+        except InputError as e:
+            for p in e.problems:
+                problems.add(p)
+            continue
+        sources.append(upath)
+        if isinstance(udata, dict) and "units" in udata and len(udata) == 1:
+            udata_units, base = udata["units"], ("units",)
+        else:
+            udata_units, base = udata, ()
+        if not isinstance(udata_units, dict):
+            problems.add(upos.problem(base, "danh mục đơn vị phải là ánh xạ mã: thông tin"))
+            continue
+        for uid, raw in udata_units.items():
+            unit = _validate(Unit, raw, upos, problems, base + (uid,))
+            if unit is not None:
+                if uid in units:
+                    problems.add(upos.problem(base + (uid,), f"mã đơn vị '{uid}' bị khai báo hai lần", key=True))
+                units[str(uid)] = unit
+                unit_pos[str(uid)] = (upos, base + (uid,))
+    if plan is not None:
+        for uid, unit in plan.units.items():
+            if uid in units:
+                problems.add(pos.problem(("units", uid), f"mã đơn vị '{uid}' đã có trong tệp danh mục", key=True))
+            units[uid] = unit
+            unit_pos[uid] = (pos, ("units", uid))
+    if plan is None:
+        problems.raise_if_errors()
+        raise AssertionError("validation failed without problems")  # pragma: no cover
+
+    _check_units(units, unit_pos, problems)
+    tasks = _collect_tasks(plan, units, pos, problems)
+    _check_structure(plan, pos, problems)
+    problems.raise_if_errors()
+    return LoadedPlan(plan=plan, path=path, units=units, tasks=tasks, positions=pos,
+                      sources=sources, warnings=problems.warnings)
+
+
+# --- validation -------------------------------------------------------------------------
+
+def _validate(model: type[BaseModel], data, pos: Positions, problems: ProblemList,
+              base: tuple = ()):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = base + tuple(err["loc"])
+            msg, is_key = _vi_message(err, model, tuple(err["loc"]))
+            problems.add(pos.problem(loc, msg, key=is_key))
+        return None
+
+
+_TYPE_WORDS = {
+    "string_type": "phải là chuỗi văn bản",
+    "int_type": "phải là số nguyên", "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "bool_type": "phải là true hoặc false", "bool_parsing": "phải là true hoặc false",
+    "list_type": "phải là danh sách (các dòng bắt đầu bằng '- ')",
+    "dict_type": "phải là ánh xạ (các dòng 'khóa: giá trị')",
+    "model_type": "phải là ánh xạ (các dòng 'khóa: giá trị')",
+    "model_attributes_type": "phải là ánh xạ (các dòng 'khóa: giá trị')",
+    "date_type": "phải là ngày dạng YYYY-MM-DD", "date_parsing": "phải là ngày dạng YYYY-MM-DD",
+    "string_pattern_mismatch": "giá trị không hợp lệ",
+    "missing": "thiếu trường bắt buộc",
+}
+
+
+def _vi_message(err: dict, model: type[BaseModel], loc: tuple) -> tuple[str, bool]:
+    typ = err["type"]
+    ctx = err.get("ctx") or {}
+    if typ == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _fields_at(model, loc[:-1])
+        msg = f"khóa '{key}' không hợp lệ"
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        if close:
+            msg += f" (có phải '{close[0]}'?)"
+        elif allowed:
+            msg += f"; các khóa được dùng: {', '.join(sorted(allowed))}"
+        return msg, True
+    if typ == "missing":
+        return f"thiếu trường bắt buộc '{loc[-1]}'", False
+    if typ == "value_error":
+        return str(ctx.get("error") or err["msg"]).removeprefix("Value error, "), False
+    if typ in ("string_too_short", "too_short"):
+        return "không được để trống", False
+    if typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        sign = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
+        bound = next(iter(ctx.values()), "")
+        return f"phải {sign} {bound} (đang là {err.get('input')!r})", False
+    if typ in _TYPE_WORDS:
+        got = err.get("input")
+        shown = "" if isinstance(got, (dict, list)) else f" (đang là {got!r})"
+        return _TYPE_WORDS[typ] + shown, False
+    return err["msg"], False
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the model reached by following ``loc`` from ``model``."""
+    ann: object = model
+    for part in loc:
+        ann = _unwrap(ann)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            f = ann.model_fields.get(str(part))
+            if f is None:
+                return []
+            ann = f.annotation
+        else:
+            args = typing.get_args(ann)
+            ann = args[-1] if args else None
+    ann = _unwrap(ann)
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return list(ann.model_fields)
+    return []
+
+
+def _unwrap(ann):
+    while True:
+        origin = typing.get_origin(ann)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(ann) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            ann = models[0] if models else args[0]
+            continue
+        if origin in (list, tuple, dict) and False:
+            return ann
+        return ann
+
+
+# --- semantic checks --------------------------------------------------------------------
+
+def _suggest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (có phải '{close[0]}'?)" if close else ""
+
+
+def _check_units(units: dict[str, Unit], unit_pos, problems: ProblemList) -> None:
+    for uid, unit in units.items():
+        upos, base = unit_pos[uid]
+        for i, m in enumerate(unit.members):
+            if m not in units:
+                problems.add(upos.problem(base + ("members", i),
+                                          f"không có đơn vị '{m}' trong danh mục{_suggest(m, units)}"))
+            elif m == uid:
+                problems.add(upos.problem(base + ("members", i), "một nhóm không thể là thành viên của chính nó"))
+        if unit.parent and unit.parent not in units:
+            problems.add(upos.problem(base + ("parent",),
+                                      f"không có đơn vị '{unit.parent}' trong danh mục{_suggest(unit.parent, units)}"))
+
+
+def _check_structure(plan: Plan, pos: Positions, problems: ProblemList) -> None:
+    impl = [i for i, s in enumerate(plan.sections) if s.implementation]
+    if plan.implementation and not impl:
+        problems.add(pos.problem(("sections",),
+                                 "có phần 'implementation' nhưng không phần nào ghi 'implementation: true' "
+                                 "(phần TỔ CHỨC THỰC HIỆN)"))
+    for extra in impl[1:]:
+        problems.add(pos.problem(("sections", extra, "implementation"),
+                                 "chỉ một phần được ghi 'implementation: true'"))
+    for path, block in _walk_sections(plan):
+        if block.kind == "task":
+            problems.add(pos.problem(path + ("task",),
+                                     "nhiệm vụ (task) chỉ đặt trong phần của một đơn vị (implementation)"))
+
+
+def _walk_sections(plan: Plan):
+    def walk(blocks: list[Block], base: tuple):
+        for j, b in enumerate(blocks):
+            yield base + (j,), b
+            yield from walk(b.content, base + (j, "content"))
+    for i, s in enumerate(plan.sections):
+        yield from walk(s.content, ("sections", i, "content"))
+
+
+def _collect_tasks(plan: Plan, units: dict[str, Unit], pos: Positions,
+                   problems: ProblemList) -> list[Task]:
+    tasks: list[Task] = []
+    seen_ids: dict[str, tuple] = {}
+    for i, part in enumerate(plan.implementation):
+        if part.unit not in units:
+            problems.add(pos.problem(("implementation", i, "unit"),
+                                     f"không có đơn vị '{part.unit}' trong danh mục{_suggest(part.unit, units)}"))
+        for j, block in enumerate(part.content):
+            path = ("implementation", i, "content", j)
+            if block.kind != "task":
+                continue
+            for k, co in enumerate(block.co_owners):
+                if co not in units:
+                    problems.add(pos.problem(path + ("co_owners", k),
+                                             f"không có đơn vị '{co}' trong danh mục{_suggest(co, units)}"))
+            readings = []
+            for k, phrase in enumerate(block.deadline):
+                try:
+                    readings.append(read_phrase(phrase, year=plan.year))
+                except PhraseError as e:
+                    problems.add(pos.problem(path + ("deadline", k), e.message))
+            tid = block.id or task_key(part.unit, block.task)
+            if tid in seen_ids:
+                where = yamlsource.format_path(seen_ids[tid])
+                problems.add(pos.problem(path + ("id",), f"mã nhiệm vụ '{tid}' bị trùng (đã dùng ở {where})"))
+            seen_ids[tid] = path
+            summary = block.summary or _short(block.task)
+            tasks.append(Task(
+                id=tid, owner=part.unit, co_owners=tuple(block.co_owners),
+                text=task_text(block), summary=summary, phrases=tuple(block.deadline),
+                readings=tuple(readings),
+                ongoing=block.ongoing or (bool(readings) and all(r.ongoing for r in readings)),
+                order=len(tasks), path=path))
+    return tasks
+
+
+def task_text(block: Block) -> str:
+    """The task sentence as printed: phrases not already in the text are appended in brackets."""
+    text = block.task.rstrip()
+    missing = [p for p in block.deadline if p not in text]
+    if not missing:
+        return text
+    end = ""
+    if text.endswith("."):
+        text, end = text[:-1], "."
+    return f"{text} ({'; '.join(missing)}){end}"
+
+
+def _short(text: str, limit: int = 70) -> str:
+    """A short label: the first clause of the sentence, cut at a word boundary."""
+    import re
+    first = re.split(r"[;.(]", text, maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0]
+    return cut + "…"

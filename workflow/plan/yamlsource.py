@@ -1,0 +1,200 @@
+"""Safe YAML reading that remembers where every value came from.
+
+:func:`load` returns plain Python data plus a :class:`Positions` map from a field path
+(``("tasks", 3, "deadline")``) to its line and column, so that later validation can say
+``plan.yaml:41:7: tasks[3].deadline: …``. Only the safe YAML subset is accepted: Python
+tags are refused, and so are oversized files and alias bombs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError, Problem
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+
+Path_ = tuple  # a field path: tuple of str keys and int indexes
+
+
+@dataclass
+class Positions:
+    """Where each value (and each mapping key) stands in the source file (1-based)."""
+
+    file: str
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Position of ``path``, or of its nearest ancestor that has one."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while True:
+            if p in table:
+                return table[p]
+            if key and p in self.values:
+                return self.values[p]
+            if not p:
+                return (None, None)
+            p = p[:-1]
+
+    def problem(self, path: Path_, message: str, *, key: bool = False,
+                severity: str = "error") -> Problem:
+        line, col = self.at(path, key=key)
+        return Problem(file=self.file, line=line, col=col, field=format_path(path),
+                       message=message, severity=severity)
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.n = 0
+
+
+def load(path: str | Path, *, display: str | None = None) -> tuple[object, Positions]:
+    """Read a YAML file safely. Raises :class:`InputError` naming file, line and what is wrong."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem(file=name, message="không tìm thấy tệp")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(file=name, message="đây là thư mục, không phải tệp YAML")) from None
+    except OSError as e:
+        raise InputError(Problem(file=name, message=f"không đọc được tệp ({e.strerror})")) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(Problem(
+            file=name,
+            message=f"tệp quá lớn ({len(raw) // 1024} KB; tối đa {MAX_BYTES // 1024} KB)"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise InputError(Problem(file=name, line=line,
+                                 message="tệp không phải UTF-8; hãy lưu lại với mã hóa UTF-8")) from None
+    return loads(text, name)
+
+
+def loads(text: str, name: str = "<yaml>") -> tuple[object, Positions]:
+    """Like :func:`load` for text already in memory."""
+    pos = Positions(file=name)
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            raise InputError(Problem(
+                file=name,
+                line=mark.line + 1 if mark else None,
+                col=mark.column + 1 if mark else None,
+                message=f"lỗi cú pháp YAML: {_vi_yaml(e.problem or e.context or str(e))}",
+            )) from None
+        except yaml.YAMLError as e:
+            raise InputError(Problem(file=name, message=f"lỗi cú pháp YAML: {e}")) from None
+        if node is None:
+            return None, pos
+        counter = _Counter()
+        data = _convert(node, (), loader, pos, counter)
+        return data, pos
+    finally:
+        loader.dispose()
+
+
+def _vi_yaml(problem: str) -> str:
+    table = {
+        "mapping values are not allowed here": "không được đặt dấu ':' ở đây (thiếu dấu nháy quanh chuỗi?)",
+        "could not find expected ':'": "thiếu dấu ':' sau khóa",
+        "found character '\\t' that cannot start any token": "không được dùng ký tự Tab để thụt lề",
+        "expected <block end>, but found '-'": "thụt lề không khớp ở mục danh sách",
+        "found undefined alias": "bí danh (alias) chưa được định nghĩa",
+        "did not find expected key": "thụt lề sai hoặc thiếu khóa",
+        "found unexpected end of stream": "tệp kết thúc đột ngột (thiếu dấu nháy đóng?)",
+        "expected a single document in the stream": "tệp chỉ được chứa một tài liệu YAML",
+    }
+    for en, vi in table.items():
+        if problem.startswith(en):
+            return vi
+    return problem
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _convert(node: yaml.Node, path: Path_, loader: yaml.SafeLoader, pos: Positions,
+             counter: _Counter):
+    counter.n += 1
+    if counter.n > MAX_NODES:
+        line, col = _mark(node)
+        raise InputError(Problem(
+            file=pos.file, line=line, col=col,
+            message=f"tệp có quá nhiều phần tử khi mở rộng bí danh (trên {MAX_NODES:,}); "
+                    "có thể là tệp độc hại (alias bomb)"))
+    pos.values.setdefault(path, _mark(node))
+    if isinstance(node, yaml.MappingNode):
+        if node.tag not in ("tag:yaml.org,2002:map",):
+            _bad_tag(node, pos)
+        loader.flatten_mapping(node)
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, col = _mark(key_node)
+                raise InputError(Problem(file=pos.file, line=line, col=col, field=format_path(path),
+                                         message="khóa phải là một chuỗi đơn giản"))
+            key = _scalar(key_node, loader, pos)
+            if not isinstance(key, (str, int)):
+                key = str(key)
+            if key in result:
+                line, col = _mark(key_node)
+                raise InputError(Problem(file=pos.file, line=line, col=col,
+                                         field=format_path(path + (key,)),
+                                         message=f"khóa '{key}' bị lặp lại"))
+            pos.keys[path + (key,)] = _mark(key_node)
+            result[key] = _convert(value_node, path + (key,), loader, pos, counter)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            _bad_tag(node, pos)
+        return [_convert(child, path + (i,), loader, pos, counter)
+                for i, child in enumerate(node.value)]
+    return _scalar(node, loader, pos)
+
+
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+
+
+def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader, pos: Positions):
+    if node.tag not in _SAFE_SCALAR_TAGS:
+        _bad_tag(node, pos)
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as e:
+        line, col = _mark(node)
+        raise InputError(Problem(file=pos.file, line=line, col=col,
+                                 message=f"giá trị không đọc được: {e}")) from None
+
+
+def _bad_tag(node: yaml.Node, pos: Positions):
+    line, col = _mark(node)
+    raise InputError(Problem(
+        file=pos.file, line=line, col=col,
+        message=f"thẻ YAML '{node.tag}' không được phép (chỉ chấp nhận YAML an toàn: "
+                "chuỗi, số, danh sách, ánh xạ)"))
