@@ -95,7 +95,7 @@ def load_plan(path: str | Path) -> LoadedPlan:
     if not isinstance(data, dict):
         raise InputError(Problem(file=str(path), line=1, col=1,
                                  message="tệp kế hoạch phải là một ánh xạ (khóa: giá trị) ở cấp ngoài cùng"))
-    plan = _validate(Plan, data, pos, problems)
+    plan = validate_model(Plan, data, pos, problems)
     sources = [path]
     units: dict[str, Unit] = {}
     unit_pos: dict[str, tuple[Positions, tuple]] = {}
@@ -118,7 +118,7 @@ def load_plan(path: str | Path) -> LoadedPlan:
             problems.add(upos.problem(base, "danh mục đơn vị phải là ánh xạ mã: thông tin"))
             continue
         for uid, raw in udata_units.items():
-            unit = _validate(Unit, raw, upos, problems, base + (uid,))
+            unit = validate_model(Unit, raw, upos, problems, base + (uid,))
             if unit is not None:
                 if uid in units:
                     problems.add(upos.problem(base + (uid,), f"mã đơn vị '{uid}' bị khai báo hai lần", key=True))
@@ -144,8 +144,10 @@ def load_plan(path: str | Path) -> LoadedPlan:
 
 # --- validation -------------------------------------------------------------------------
 
-def _validate(model: type[BaseModel], data, pos: Positions, problems: ProblemList,
-              base: tuple = ()):
+def validate_model(model: type[BaseModel], data, pos: Positions, problems: ProblemList,
+                   base: tuple = ()):
+    """Validate ``data`` against ``model``; add every error (Vietnamese, with position) to
+    ``problems`` and return None on failure, else the model instance."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:

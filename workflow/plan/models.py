@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -213,6 +214,7 @@ class Annex(Model):
 class Plan(Model):
     """A whole Kế hoạch."""
 
+    kind: Literal["ke-hoach"] = Field("ke-hoach", description="Loại tệp: ke-hoach (kế hoạch)")
     year: int = Field(..., ge=2000, le=2100, description="Năm của kế hoạch (năm dùng khi cụm thời hạn không ghi năm)")
     document: Document
     units_file: list[str] = Field(default_factory=list, description="Tệp danh mục đơn vị (đường dẫn tương đối với tệp kế hoạch)")
