@@ -211,6 +211,42 @@ class Annex(Model):
         description="Câu dẫn tới phụ lục, in cuối phần tổ chức thực hiện")
 
 
+class CalendarSettings(Model):
+    """How deadlines become calendar events (kehoach calendar); every field has a default."""
+
+    id: str | None = Field(None, description=(
+        "Mã cố định của kế hoạch trong lịch (UID của sự kiện dựa vào mã này); mặc định ghép từ cơ "
+        "quan ban hành, ký hiệu và năm. Ghi rõ nếu sẽ sửa tên cơ quan hay ký hiệu"))
+    alarms: list[int] = Field(default_factory=lambda: [7, 1], description=(
+        "Nhắc trước hạn bao nhiêu ngày (mỗi số một lời nhắc); [] để không nhắc"))
+    alarm_hour: int = Field(8, ge=0, le=23, description="Giờ nhắc trong ngày (0–23)")
+    years: int = Field(1, ge=1, le=10, description=(
+        "Thời hạn lặp lại (hằng năm, hằng quý, hằng tháng) hiện trong lịch bao nhiêu năm, "
+        "tính cả năm kế hoạch"))
+    monthly_day: int | None = Field(-1, ge=-1, le=28, description=(
+        "\"hằng tháng\" không ghi ngày: hạn vào ngày này mỗi tháng (-1: ngày cuối tháng; "
+        "null: không đưa vào lịch)"))
+    quarterly_day: int | None = Field(-1, ge=-1, le=28, description=(
+        "\"hằng quý\" không ghi ngày: hạn vào ngày này của tháng cuối quý (-1: ngày cuối quý; "
+        "null: không đưa vào lịch)"))
+    refresh_hours: int = Field(12, ge=1, le=168, description="Ứng dụng lịch tải lại lịch sau bao nhiêu giờ")
+
+    @field_validator("alarms")
+    @classmethod
+    def _alarm_days(cls, v: list[int]) -> list[int]:
+        for d in v:
+            if not 0 <= d <= 60:
+                raise ValueError(f"số ngày nhắc trước phải từ 0 đến 60 (đang là {d})")
+        return v
+
+    @field_validator("monthly_day", "quarterly_day")
+    @classmethod
+    def _day(cls, v: int | None) -> int | None:
+        if v == 0:
+            raise ValueError("ngày phải là -1 (ngày cuối) hoặc từ 1 đến 28; null để bỏ")
+        return v
+
+
 class Plan(Model):
     """A whole Kế hoạch."""
 
@@ -230,6 +266,8 @@ class Plan(Model):
     annex: Annex = Field(default_factory=Annex)
     criteria: str | None = Field(None, description="Bộ tiêu chí đánh giá số liệu: nd20-2014 hoặc 2025")
     templates: str | None = Field(None, description="Thư mục mẫu .docx riêng (ưu tiên hơn mẫu có sẵn)")
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings, description=(
+        "Lịch thời hạn (.ics): mã lịch, nhắc trước hạn, lặp lại; xem docs/lich.md"))
 
     @field_validator("units_file", mode="before")
     @classmethod
