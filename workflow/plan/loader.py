@@ -10,13 +10,14 @@ import difflib
 import types
 import typing
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem, ProblemList
 from . import yamlsource
-from .models import Block, Plan, Unit, task_key
+from .models import Block, Plan, Unit, UnitPart, task_key
 from .timephrase import PhraseError, Reading, read_phrase
 from .yamlsource import Positions
 
@@ -99,45 +100,37 @@ def load_plan(path: str | Path) -> LoadedPlan:
     sources = [path]
     units: dict[str, Unit] = {}
     unit_pos: dict[str, tuple[Positions, tuple]] = {}
-    files = data.get("units_file") if isinstance(data.get("units_file"), list) else (
-        [data["units_file"]] if isinstance(data.get("units_file"), str) else [])
-    for i, rel in enumerate(files):
-        upath = (path.parent / str(rel))
-        try:
-            udata, upos = yamlsource.load(upath, display=str(upath))
-        except InputError as e:
-            for p in e.problems:
-                problems.add(p)
-            continue
-        sources.append(upath)
-        if isinstance(udata, dict) and "units" in udata and len(udata) == 1:
-            udata_units, base = udata["units"], ("units",)
-        else:
-            udata_units, base = udata, ()
-        if not isinstance(udata_units, dict):
-            problems.add(upos.problem(base, "danh mục đơn vị phải là ánh xạ mã: thông tin"))
-            continue
-        for uid, raw in udata_units.items():
-            unit = validate_model(Unit, raw, upos, problems, base + (uid,))
-            if unit is not None:
-                if uid in units:
-                    problems.add(upos.problem(base + (uid,), f"mã đơn vị '{uid}' bị khai báo hai lần", key=True))
-                units[str(uid)] = unit
-                unit_pos[str(uid)] = (upos, base + (uid,))
-    if plan is not None:
-        for uid, unit in plan.units.items():
+    raw_files = data.get("units_file")
+    files = [raw_files] if isinstance(raw_files, str) else (raw_files if isinstance(raw_files, list) else [])
+    for rel in files:
+        _load_units_file(path.parent / str(rel), units, unit_pos, sources, problems)
+    raw_units = data.get("units")
+    if isinstance(raw_units, dict):
+        for uid, raw in raw_units.items():
+            unit = plan.units.get(uid) if plan is not None else validate_model(
+                Unit, raw, pos, problems, ("units", uid))
+            if unit is None:
+                continue
             if uid in units:
                 problems.add(pos.problem(("units", uid), f"mã đơn vị '{uid}' đã có trong tệp danh mục", key=True))
-            units[uid] = unit
-            unit_pos[uid] = (pos, ("units", uid))
-    if plan is None:
-        problems.raise_if_errors()
-        raise AssertionError("validation failed without problems")  # pragma: no cover
+            units[str(uid)] = unit
+            unit_pos[str(uid)] = (pos, ("units", uid))
+
+    # Even when the plan as a whole is invalid, check every task that is valid on its own,
+    # so that all problems are reported in one go.
+    if plan is not None:
+        parts = [(i, part.unit, list(enumerate(part.content))) for i, part in enumerate(plan.implementation)]
+        year = plan.year
+    else:
+        year = data.get("year") if isinstance(data.get("year"), int) else date.today().year
+        parts = _parts_one_by_one(data.get("implementation"), year, pos, problems)
 
     _check_units(units, unit_pos, problems)
-    tasks = _collect_tasks(plan, units, pos, problems)
-    _check_structure(plan, pos, problems)
+    tasks = _collect_tasks(parts, year, units, pos, problems)
+    if plan is not None:
+        _check_structure(plan, pos, problems)
     problems.raise_if_errors()
+    assert plan is not None
     return LoadedPlan(plan=plan, path=path, units=units, tasks=tasks, positions=pos,
                       sources=sources, warnings=problems.warnings)
 
@@ -187,7 +180,7 @@ def _vi_message(err: dict, model: type[BaseModel], loc: tuple) -> tuple[str, boo
             msg += f"; các khóa được dùng: {', '.join(sorted(allowed))}"
         return msg, True
     if typ == "missing":
-        return f"thiếu trường bắt buộc '{loc[-1]}'", False
+        return f"thiếu trường bắt buộc '{loc[-1]}'", True
     if typ == "value_error":
         return str(ctx.get("error") or err["msg"]).removeprefix("Value error, "), False
     if typ in ("string_too_short", "too_short"):
@@ -259,7 +252,7 @@ def _check_units(units: dict[str, Unit], unit_pos, problems: ProblemList) -> Non
 def _check_structure(plan: Plan, pos: Positions, problems: ProblemList) -> None:
     impl = [i for i, s in enumerate(plan.sections) if s.implementation]
     if plan.implementation and not impl:
-        problems.add(pos.problem(("sections",),
+        problems.add(pos.problem(("sections",), key=True, message=
                                  "có phần 'implementation' nhưng không phần nào ghi 'implementation: true' "
                                  "(phần TỔ CHỨC THỰC HIỆN)"))
     for extra in impl[1:]:
@@ -280,15 +273,68 @@ def _walk_sections(plan: Plan):
         yield from walk(s.content, ("sections", i, "content"))
 
 
-def _collect_tasks(plan: Plan, units: dict[str, Unit], pos: Positions,
-                   problems: ProblemList) -> list[Task]:
+def _load_units_file(upath: Path, units: dict, unit_pos: dict, sources: list,
+                     problems: ProblemList) -> None:
+    try:
+        udata, upos = yamlsource.load(upath, display=str(upath))
+    except InputError as e:
+        for p in e.problems:
+            problems.add(p)
+        return
+    sources.append(upath)
+    if isinstance(udata, dict) and "units" in udata and len(udata) == 1:
+        udata_units, base = udata["units"], ("units",)
+    else:
+        udata_units, base = udata, ()
+    if not isinstance(udata_units, dict):
+        problems.add(upos.problem(base, "danh mục đơn vị phải là ánh xạ mã: thông tin"))
+        return
+    for uid, raw in udata_units.items():
+        unit = validate_model(Unit, raw, upos, problems, base + (uid,))
+        if unit is not None:
+            if uid in units:
+                problems.add(upos.problem(base + (uid,), f"mã đơn vị '{uid}' bị khai báo hai lần", key=True))
+            units[str(uid)] = unit
+            unit_pos[str(uid)] = (upos, base + (uid,))
+
+
+def _parts_one_by_one(raw_parts, year: int, pos: Positions, problems: ProblemList) -> list:
+    """(index, unit id, [(index, Block)]) for each part, validating blocks one by one."""
+    parts = []
+    if not isinstance(raw_parts, list):
+        return parts
+    for i, raw in enumerate(raw_parts):
+        if not isinstance(raw, dict):
+            continue
+        unit = raw.get("unit") if isinstance(raw.get("unit"), str) else None
+        blocks = []
+        content = raw.get("content")
+        for j, rb in enumerate(content if isinstance(content, list) else []):
+            b = validate_model(Block, rb, pos, problems, ("implementation", i, "content", j))
+            if b is not None:
+                blocks.append((j, b))
+            elif isinstance(rb, dict):  # still read its deadlines, to report those too
+                raw_dl = rb.get("deadline")
+                for k, phrase in enumerate([raw_dl] if isinstance(raw_dl, str) else raw_dl or []):
+                    if isinstance(phrase, str):
+                        try:
+                            read_phrase(phrase, year=year)
+                        except PhraseError as e:
+                            problems.add(pos.problem(("implementation", i, "content", j, "deadline", k),
+                                                     e.message))
+        parts.append((i, unit, blocks))
+    return parts
+
+
+def _collect_tasks(parts: list, year: int, units: dict[str, Unit],
+                   pos: Positions, problems: ProblemList) -> list[Task]:
     tasks: list[Task] = []
     seen_ids: dict[str, tuple] = {}
-    for i, part in enumerate(plan.implementation):
-        if part.unit not in units:
+    for i, unit, blocks in parts:
+        if unit is not None and unit not in units:
             problems.add(pos.problem(("implementation", i, "unit"),
-                                     f"không có đơn vị '{part.unit}' trong danh mục{_suggest(part.unit, units)}"))
-        for j, block in enumerate(part.content):
+                                     f"không có đơn vị '{unit}' trong danh mục{_suggest(unit, units)}"))
+        for j, block in blocks:
             path = ("implementation", i, "content", j)
             if block.kind != "task":
                 continue
@@ -299,17 +345,17 @@ def _collect_tasks(plan: Plan, units: dict[str, Unit], pos: Positions,
             readings = []
             for k, phrase in enumerate(block.deadline):
                 try:
-                    readings.append(read_phrase(phrase, year=plan.year))
+                    readings.append(read_phrase(phrase, year=year))
                 except PhraseError as e:
                     problems.add(pos.problem(path + ("deadline", k), e.message))
-            tid = block.id or task_key(part.unit, block.task)
+            tid = block.id or task_key(unit or "", block.task)
             if tid in seen_ids:
                 where = yamlsource.format_path(seen_ids[tid])
                 problems.add(pos.problem(path + ("id",), f"mã nhiệm vụ '{tid}' bị trùng (đã dùng ở {where})"))
             seen_ids[tid] = path
             summary = block.summary or _short(block.task)
             tasks.append(Task(
-                id=tid, owner=part.unit, co_owners=tuple(block.co_owners),
+                id=tid, owner=unit or "", co_owners=tuple(block.co_owners),
                 text=task_text(block), summary=summary, phrases=tuple(block.deadline),
                 readings=tuple(readings),
                 ongoing=block.ongoing or (bool(readings) and all(r.ongoing for r in readings)),

@@ -29,6 +29,10 @@ def new_document():
     ooxml.a4_section(sec)
     ooxml.numbered_header(sec, 14)
     styles(doc)
+    # python-docx's default template carries styles with other fonts (Courier, theme
+    # fonts); a user picking one of them would break ND30, so every style gets TNR.
+    for fonts in doc.styles.element.iter(ooxml.qn("w:rFonts")):
+        ooxml.set_fonts(fonts.getparent(), lang=None)
     # python-docx starts with one empty paragraph: drop it
     body = doc.element.body
     for p in body.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"):

@@ -1,0 +1,63 @@
+"""Reading a built .docx back the way a reader sees it (python-docx), for the tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def seed_text(prefix: str) -> str:
+    """The text of a seed document (../shared/seeds/<prefix>_*.txt)."""
+    for base in (SEEDS, Path.cwd().parent / "shared" / "seeds"):
+        found = sorted(base.glob(f"{prefix}_*.txt")) if base.is_dir() else []
+        if found:
+            return found[0].read_text(encoding="utf-8")
+    raise FileNotFoundError(f"seed {prefix} not found next to the repository (../shared/seeds)")
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("*", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """Split normalised text at sentence-like punctuation; keeps the punctuation."""
+    parts = re.split(r"(?<=[.;:?!])\s+", normalise(text))
+    return [p for p in parts if p]
+
+
+def block_items(doc):
+    """Paragraphs and tables of the body, in document order."""
+    body = doc.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            yield "p", child
+        elif child.tag == qn("w:tbl"):
+            yield "t", child
+
+
+def full_text(path: Path) -> str:
+    """All visible text of the body (tables included, in order), one line a paragraph."""
+    doc = Document(str(path))
+    lines = []
+    for p in doc.element.body.iter(qn("w:p")):
+        lines.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+    return "\n".join(lines)
+
+
+def missing_in_order(expected_text: str, actual_text: str) -> list[str]:
+    """Sentences of ``expected_text`` not found in ``actual_text`` in the same order."""
+    actual = normalise(actual_text)
+    pos, missing = 0, []
+    for s in sentences(expected_text):
+        i = actual.find(s, pos)
+        if i < 0:
+            missing.append(s)
+        else:
+            pos = i + len(s)
+    return missing
