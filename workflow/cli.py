@@ -72,8 +72,8 @@ def echo_json(data) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. The one error boundary of the program."""
     try:
-        app.main(args=argv, prog_name="kehoach", standalone_mode=False)
-        return 0
+        rc = app.main(args=argv, prog_name="kehoach", standalone_mode=False)
+        return rc if isinstance(rc, int) else 0
     except KehoachError as e:
         for p in e.problems:
             click.echo(f"lỗi: {p}" if p.severity == "error" else str(p), err=True)
