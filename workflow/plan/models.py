@@ -252,7 +252,7 @@ class Plan(Model):
 
     kind: Literal["ke-hoach"] = Field("ke-hoach", description="Loại tệp: ke-hoach (kế hoạch)")
     year: int = Field(..., ge=2000, le=2100, description="Năm của kế hoạch (năm dùng khi cụm thời hạn không ghi năm)")
-    document: Document
+    document: Document = Field(..., description="Thông tin văn bản: cơ quan, số, ký hiệu, địa danh, ngày, trích yếu")
     units_file: list[str] = Field(default_factory=list, description="Tệp danh mục đơn vị (đường dẫn tương đối với tệp kế hoạch)")
     units: dict[str, Unit] = Field(default_factory=dict, description="Đơn vị khai báo ngay trong kế hoạch (mã: thông tin)")
     basis: list[str] = Field(default_factory=list, description="Các căn cứ (in nghiêng)")
@@ -262,8 +262,8 @@ class Plan(Model):
     closing: list[str] = Field(default_factory=list, description="Đoạn kết (\"Trên đây là Kế hoạch…\")")
     recipients: list[str] = Field(default_factory=list, description="Nơi nhận (mỗi dòng một nơi, không gồm dòng Lưu)")
     archive: str = Field("VT", description="Dòng \"Lưu:\", ví dụ \"VT, PGDĐT\"")
-    signer: Signer
-    annex: Annex = Field(default_factory=Annex)
+    signer: Signer = Field(..., description="Người ký: các dòng quyền hạn, chức vụ và họ tên")
+    annex: Annex = Field(default_factory=Annex, description="Phụ lục \"Lịch trình thực hiện\"")
     criteria: str | None = Field(None, description="Bộ tiêu chí đánh giá số liệu: nd20-2014 hoặc 2025")
     templates: str | None = Field(None, description="Thư mục mẫu .docx riêng (ưu tiên hơn mẫu có sẵn)")
     calendar: CalendarSettings = Field(default_factory=CalendarSettings, description=(
