@@ -46,7 +46,14 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
 
     Raises :class:`~workflow.errors.InputError` for a bad plan or template (nothing is
     written then) and :class:`~workflow.errors.ToolMissing` when ``pdf`` needs LibreOffice.
+    A letter file (``kind: cong-van``) is built as a công văn instead.
     """
+    from .plan.letter import file_kind
+
+    if file_kind(plan_path) == "cong-van":
+        from .documents.letters import build_letter
+
+        return build_letter(plan_path, out_dir=out_dir, pdf=pdf, templates=templates)
     lp = load_plan(plan_path)
     out = Path(out_dir) if out_dir else default_out_dir(lp)
     res = BuildResult(plan=lp, out_dir=out)
@@ -72,3 +79,12 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
 
 # Later stages (công văn, calendars) register here: step(loaded_plan, result, template_dirs).
 EXTRA_STEPS: list = []
+
+
+def _calendar_step(lp: LoadedPlan, res: BuildResult, dirs: list[Path]) -> None:
+    from .calendars.output import build_step
+
+    build_step(lp, res, dirs)
+
+
+EXTRA_STEPS.append(_calendar_step)

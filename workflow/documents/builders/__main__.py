@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import kehoach
+from . import congvan, kehoach
 
 TEMPLATES = {
     "kehoach/ke-hoach.docx": kehoach.build,
+    "kehoach/cong-van.docx": congvan.build,
 }
 
 
