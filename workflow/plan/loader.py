@@ -223,8 +223,6 @@ def _unwrap(ann):
             models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
             ann = models[0] if models else args[0]
             continue
-        if origin in (list, tuple, dict) and False:
-            return ann
         return ann
 
 

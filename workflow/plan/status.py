@@ -44,12 +44,9 @@ class Status:
 
     def done_on(self, task_id: str, unit: str | None = None) -> date | None:
         """Date the task was finished for ``unit`` (or for everyone), else None."""
-        best = None
-        for e in self.entries:
-            if e.task == task_id and (e.unit is None or unit is None or e.unit == unit):
-                if e.unit is None or e.unit == unit or unit is None:
-                    best = e.on if best is None else min(best, e.on)
-        return best
+        days = [e.on for e in self.entries
+                if e.task == task_id and (e.unit is None or unit is None or e.unit == unit)]
+        return min(days, default=None)
 
     def is_done(self, task_id: str, unit: str | None = None, *, by: date | None = None) -> bool:
         d = self.done_on(task_id, unit)
