@@ -53,6 +53,8 @@ LAZY = {
     "when": ("workflow.commands.plan_cmds:when", "Xem một cụm thời hạn được hiểu thành ngày nào"),
     "check": ("workflow.commands.plan_cmds:check", "Kiểm tra tệp kế hoạch (lỗi: mã 2; cảnh báo)"),
     "build": ("workflow.commands.plan_cmds:build", "Tạo văn bản .docx (và PDF) từ tệp kế hoạch"),
+    "calendar": ("workflow.commands.calendar_cmds:calendar", "Lịch thời hạn .ics cho từng đơn vị; đưa lên CalDAV"),
+    "agenda": ("workflow.commands.calendar_cmds:agenda", "Các thời hạn sắp tới và số ngày còn lại"),
 }
 
 

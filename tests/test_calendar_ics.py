@@ -1,0 +1,268 @@
+"""Calendars from plans: events, identity, SEQUENCE/DTSTAMP state, files, golden output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import recurring_ical_events
+from calendar_helpers import (SCHOOL_TASKS, VP_TASKS, copy_seed, events_by_task, normalize_ics,
+                              parse_both, write_plan)
+
+from workflow.calendars.ics import build_calendars, unit_calendar_bytes
+from workflow.calendars.output import write_calendars
+from workflow.errors import InputError
+from workflow.plan.loader import load_plan
+
+T0 = datetime(2024, 2, 20, 1, 2, 3, tzinfo=timezone.utc)
+T1 = datetime(2024, 3, 1, 9, 0, 0, tzinfo=timezone.utc)
+GOLDEN = Path(__file__).parent / "golden" / "calendar"
+WARDS = ["p-cong-vi", "p-dien-bien", "p-doi-can", "p-giang-vo", "p-kim-ma", "p-lieu-giai",
+         "p-ngoc-ha", "p-ngoc-khanh", "p-nguyen-trung-truc", "p-phuc-xa", "p-quan-thanh",
+         "p-thanh-cong", "p-truc-bach", "p-vinh-phuc"]
+
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seedcal")
+    lp = load_plan(copy_seed(out / "cfg"))
+    return lp, build_calendars(lp, out_dir=out / "cal", now=T0)
+
+
+def test_every_file_parses_with_two_parsers_and_expands(seed_build):
+    lp, res = seed_build
+    assert set(WARDS) <= set(res.paths) and {"pgddt", "tat-ca"} <= set(res.paths)
+    for unit, path in res.paths.items():
+        data = path.read_bytes()
+        ical1, ical2 = parse_both(data)
+        n = len(res.events[unit])
+        assert len(ical1.walk("VEVENT")) == len(ical2.events) == n > 0, unit
+        assert str(ical1["X-WR-CALNAME"]) == str(ical1["NAME"])
+        assert ical2.refresh_interval == timedelta(hours=12)
+        assert "X-PUBLISHED-TTL:PT12H" in data.decode()
+        occ = recurring_ical_events.of(ical1).between(date(2024, 1, 1), date(2025, 1, 1))
+        assert len(occ) >= n
+        for ev in ical1.walk("VEVENT"):  # all-day DATE values, exclusive end after the start
+            start, end = ev.decoded("DTSTART"), ev.decoded("DTEND")
+            assert type(start) is date and type(end) is date and end > start
+
+
+def test_seed_data_entry_range_for_the_right_units(seed_build):
+    lp, res = seed_build
+    holders = set()
+    for unit, path in res.paths.items():
+        cal, _ = parse_both(path.read_bytes())
+        evs = events_by_task(cal).get("pgd-nhap-du-lieu", [])
+        if evs and unit != "tat-ca":
+            holders.add(unit)
+            (ev,) = evs
+            assert ev.decoded("DTSTART") == date(2024, 9, 5)
+            assert ev.decoded("DTEND") == date(2024, 10, 1)  # 30/9 inclusive
+            assert "Từ ngày 05/9 đến ngày 30/9/2024" in str(ev["DESCRIPTION"])
+    # pgddt owns it; the 14 wards co-own it through the ubnd-phuong group
+    assert holders == {"pgddt", "ubnd-phuong", *WARDS}
+
+
+def test_seed_before_5_november_ends_on_the_4th(seed_build):
+    lp, res = seed_build
+    cal, cal2 = parse_both(res.paths["pgddt"].read_bytes())
+    evs = events_by_task(cal)["pgd-ho-so-thanh-pho"]
+    deadline = [e for e in evs if str(e["SUMMARY"]).startswith("Hạn: ")]
+    assert len(deadline) == 1 and len(evs) == 2  # "tháng 11/2024" range + the deadline
+    assert deadline[0].decoded("DTSTART") == date(2024, 11, 4)
+    assert deadline[0].decoded("DTEND") == date(2024, 11, 5)
+    other = next(e for e in cal2.events if e.uid == str(deadline[0]["UID"]))
+    assert other.dtstart == date(2024, 11, 4) and other.dtend == date(2024, 11, 5)
+
+
+def test_ongoing_tasks_get_no_event_and_units_without_dates_no_file(seed_build):
+    lp, res = seed_build
+    assert "pkhtc" not in res.paths  # only ongoing tasks
+    cal, _ = parse_both(res.paths["tat-ca"].read_bytes())
+    ids = set(events_by_task(cal))
+    assert "khtc-ngan-sach" not in ids and "pgd-nhap-du-lieu" in ids
+    assert ids == {t.id for t in lp.tasks if t.dated or any(r.recurrence for r in t.readings)}
+
+
+def test_unchanged_rebuild_is_byte_identical(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p"))
+    first = write_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    blobs = {u: p.read_bytes() for u, p in first.paths.items()}
+    again = write_calendars(load_plan(lp.path), out_dir=tmp_path / "cal", now=T1)
+    assert {u: p.read_bytes() for u, p in again.paths.items()} == blobs
+    assert not again.added and not again.changed and not again.removed and not again.notes
+    assert b"20240301" not in b"".join(blobs.values())
+
+
+def test_reordering_tasks_keeps_uids_and_files(tmp_path):
+    a = load_plan(write_plan(tmp_path / "a"))
+    b = load_plan(write_plan(tmp_path / "b", vp_tasks=VP_TASKS[::-1], school_tasks=SCHOOL_TASKS[::-1]))
+    ra = build_calendars(a, out_dir=tmp_path / "ca", now=T0)
+    rb = build_calendars(b, out_dir=tmp_path / "cb", now=T0)
+    assert [t.id for t in a.tasks] != [t.id for t in b.tasks]
+    for unit in ra.paths:
+        assert ra.paths[unit].read_bytes() == rb.paths[unit].read_bytes(), unit
+
+
+def test_uid_survives_moving_the_plan_file(tmp_path):
+    lp1 = load_plan(write_plan(tmp_path / "here"))
+    lp2 = load_plan(write_plan(tmp_path / "elsewhere" / "deeper", name="renamed.yaml"))
+    r1 = build_calendars(lp1, out_dir=tmp_path / "c1", now=T0)
+    r2 = build_calendars(lp2, out_dir=tmp_path / "c2", now=T0)
+    assert set(r1.state["events"]) == set(r2.state["events"])
+    assert all(uid.endswith("@kehoach") for uid in r1.state["events"])
+
+
+def test_moving_one_deadline_raises_only_that_sequence(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p"))
+    before = write_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    moved = [VP_TASKS[0], VP_TASKS[1].replace("05/11/2024", "15/11/2024"), VP_TASKS[2]]
+    lp2 = load_plan(write_plan(tmp_path / "p", vp_tasks=moved))
+    after = write_calendars(lp2, out_dir=tmp_path / "cal", now=T1)
+    changed = {u for u, e in after.state["events"].items() if e["sequence"] > 0}
+    assert changed and changed == set(after.changed)
+    assert {after.state["events"][u]["task"] for u in changed} == {"de-nghi"}
+    assert {after.state["events"][u]["unit"] for u in changed} == {"vp", "tat-ca"}
+    cal, _ = parse_both(after.paths["vp"].read_bytes())
+    for task, evs in events_by_task(cal).items():
+        for ev in evs:
+            seq, stamp = int(ev["SEQUENCE"]), ev.decoded("DTSTAMP")
+            if task == "de-nghi":
+                assert (seq, stamp, ev.decoded("DTSTART")) == (1, T1, date(2024, 11, 14))
+            else:
+                assert (seq, stamp) == (0, T0)
+    # the other calendars did not change at all
+    assert after.paths["truong-a"].read_bytes() == before.paths["truong-a"].read_bytes()
+
+
+def test_removed_task_disappears_and_the_build_says_so(tmp_path):
+    from workflow.build import build_plan
+
+    plan = write_plan(tmp_path / "p")
+    first = build_plan(plan, out_dir=tmp_path / "out")
+    cal_dir = tmp_path / "out" / "calendars"
+    assert (cal_dir / "vp.ics").exists() and ("lich", cal_dir / "vp.ics") in first.outputs
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["calendar"]["events"]
+    write_plan(tmp_path / "p", vp_tasks=VP_TASKS[:2])
+    second = build_plan(plan, out_dir=tmp_path / "out")
+    assert any("bao-cao-nam" in n and "không còn trong kế hoạch" in n for n in second.notes)
+    cal, _ = parse_both((cal_dir / "vp.ics").read_bytes())
+    assert "bao-cao-nam" not in events_by_task(cal)
+    # it comes back: SEQUENCE continues from the tombstone instead of restarting at 0
+    write_plan(tmp_path / "p")
+    build_plan(plan, out_dir=tmp_path / "out")
+    cal, _ = parse_both((cal_dir / "vp.ics").read_bytes())
+    assert int(events_by_task(cal)["bao-cao-nam"][0]["SEQUENCE"]) == 1
+
+
+def test_a_unit_left_without_events_loses_its_file(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p"))
+    write_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    assert (tmp_path / "cal" / "truong-a.ics").exists()
+    ongoing = "      - task: Phối hợp thường xuyên.\n        id: phoi-hop\n        ongoing: true"
+    lp2 = load_plan(write_plan(tmp_path / "p", vp_tasks=VP_TASKS[1:], school_tasks=[ongoing]))
+    res = write_calendars(lp2, out_dir=tmp_path / "cal", now=T1)
+    assert not (tmp_path / "cal" / "truong-a.ics").exists()
+    assert any("truong-a.ics" in n for n in res.notes)
+
+
+def test_yearly_rrule_until_is_a_date_and_expands(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p", calendar="years: 3"))
+    res = build_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    data = res.paths["vp"].read_bytes()
+    cal, cal2 = parse_both(data)
+    (ev,) = events_by_task(cal)["bao-cao-nam"]
+    assert "RRULE:FREQ=YEARLY;UNTIL=20261231\r\n" in data.decode()
+    ev2 = next(e for e in cal2.events if e.uid == str(ev["UID"]))
+    assert type(ev2.rrule.until) is date
+    days = [o.decoded("DTSTART") for o in recurring_ical_events.of(cal).between(date(2024, 1, 1), date(2030, 1, 1))
+            if o["UID"] == ev["UID"]]
+    assert days == [date(2024, 10, 2), date(2025, 10, 2), date(2026, 10, 2)]
+
+
+def test_quarterly_without_date_is_anchored_and_agrees_with_expansion(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p"))
+    res = build_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    cal, _ = parse_both(res.paths["truong-b"].read_bytes())
+    (ev,) = events_by_task(cal)["tu-kiem-tra"]
+    got = [o.decoded("DTSTART") for o in recurring_ical_events.of(cal).between(date(2024, 1, 1), date(2026, 1, 1))
+           if o["UID"] == ev["UID"]]
+    assert got == [date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)]
+    ours = next(e for e in res.events["truong-b"] if e.task_id == "tu-kiem-tra")
+    assert [a for a, _ in ours.occurrences(date(2024, 1, 1), date(2026, 1, 1))] == got
+    lp_none = load_plan(write_plan(tmp_path / "q", calendar="quarterly_day: null"))
+    assert "tu-kiem-tra" not in {e.task_id for e in build_calendars(
+        lp_none, out_dir=tmp_path / "c2", now=T0).events["tat-ca"]}
+
+
+def test_alarms_follow_the_configuration(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p", calendar="alarms: [3]\nalarm_hour: 9"))
+    res = build_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    cal, cal2 = parse_both(res.paths["vp"].read_bytes())
+    by = events_by_task(cal)
+    (one_day,) = by["de-nghi"]
+    (alarm,) = one_day.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == timedelta(days=-3, hours=9)  # 01/11 at 09:00
+    (rng,) = by["nhap-du-lieu"]
+    (alarm,) = rng.walk("VALARM")
+    assert alarm["TRIGGER"].params["RELATED"] == "END"  # 3 days before 30/9 at 09:00
+    assert datetime(2024, 10, 1) + alarm.decoded("TRIGGER") == datetime(2024, 9, 27, 9)
+    lp0 = load_plan(write_plan(tmp_path / "q", calendar="alarms: []"))
+    assert b"VALARM" not in build_calendars(lp0, out_dir=tmp_path / "c0", now=T0).paths["vp"].read_bytes()
+
+
+def test_bad_calendar_settings_are_reported_with_position(tmp_path):
+    plan = write_plan(tmp_path / "p", calendar="alarms: [99]\nyears: 0\nmonthly_day: 0\nalarm: 1")
+    with pytest.raises(InputError) as e:
+        load_plan(plan)
+    fields = {p.field for p in e.value.problems}
+    assert {"calendar.alarms", "calendar.years", "calendar.monthly_day", "calendar.alarm"} <= fields
+    assert all(p.line for p in e.value.problems)
+    assert any("có phải 'alarms'" in p.message for p in e.value.problems)
+
+
+def test_unit_calendar_bytes_matches_the_file(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p"))
+    res = write_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    state = json.loads((tmp_path / "cal" / "manifest.json").read_text(encoding="utf-8"))
+    assert unit_calendar_bytes(lp, "truong-a", state=state, now=T1) == res.paths["truong-a"].read_bytes()
+    assert unit_calendar_bytes(lp, "vp", state=res.state, now=T1) == res.paths["vp"].read_bytes()
+    with pytest.raises(InputError, match="không có đơn vị 'truong-x'"):
+        unit_calendar_bytes(lp, "truong-x", state=state)
+
+
+def test_special_characters_survive(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p"))
+    res = build_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    _, cal2 = parse_both(res.paths["vp"].read_bytes())
+    assert all("năm 2024 & các việc liên quan" in e.description for e in cal2.events)
+    assert all("Kế hoạch số 12/KH-BCĐ ngày 05/02/2024" in e.description for e in cal2.events)
+
+
+def test_golden_files(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p", calendar="years: 2"))
+    res = build_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    for unit in ("vp", "truong-a", "tat-ca"):
+        golden = GOLDEN / f"{unit}.ics"
+        got = normalize_ics(res.paths[unit].read_bytes())
+        if not golden.exists():  # pragma: no cover - first run writes the golden file
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(got, encoding="utf-8")
+            pytest.fail(f"golden file {golden} was missing and has been written; review it")
+        assert got == golden.read_text(encoding="utf-8"), unit
+
+
+def test_build_without_out_dir_writes_calendars_year_folder(tmp_path, monkeypatch):
+    from workflow.build import build_plan
+
+    plan = write_plan(tmp_path / "cfg")
+    monkeypatch.chdir(tmp_path)
+    res = build_plan(plan)
+    assert (tmp_path / "calendars" / "2024" / "tat-ca.ics").exists()
+    assert (tmp_path / "calendars" / "2024" / "manifest.json").exists()
+    assert ("lich", Path("calendars") / "2024" / "vp.ics") in res.outputs
+    shutil.rmtree(tmp_path / "calendars")

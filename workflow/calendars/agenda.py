@@ -1,0 +1,119 @@
+"""Coming deadlines for the terminal (`kehoach agenda`): data in, rows out, no printing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..errors import Problem, UsageError
+from ..plan.loader import LoadedPlan, _suggest
+from .events import CalEvent, all_events, unit_events
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    day: date            # the date that matters: the last day, or the start of an open start
+    start: date
+    last: date
+    days_left: int       # day - today (negative: overdue)
+    kind: str            # "range" | "day" | "deadline" | "start"
+    task_id: str
+    summary: str
+    owner: str           # owner's short label
+    phrase: str          # deadline phrase as written
+    done: bool = False
+
+    @property
+    def when(self) -> str:
+        """Vietnamese 'days left' text."""
+        n = self.days_left
+        if self.done:
+            return "đã xong"
+        if self.kind == "start":
+            return "bắt đầu hôm nay" if n == 0 else (f"bắt đầu sau {n} ngày" if n > 0 else f"đã bắt đầu {-n} ngày")
+        if n == 0:
+            return "hôm nay"
+        return f"còn {n} ngày" if n > 0 else f"quá hạn {-n} ngày"
+
+    def to_json(self) -> dict:
+        return {"date": self.day.isoformat(), "start": self.start.isoformat(),
+                "end": self.last.isoformat(), "days_left": self.days_left, "kind": self.kind,
+                "task": self.task_id, "summary": self.summary, "owner": self.owner,
+                "deadline": self.phrase, "done": self.done, "when": self.when}
+
+
+def agenda(lp: LoadedPlan, *, today: date, start: date | None = None, end: date | None = None,
+           unit: str | None = None, status=None, days: int = 30) -> list[AgendaItem]:
+    """Deadlines (and open starts) whose period touches [start, end], soonest first.
+
+    ``start`` defaults to ``today``, ``end`` to ``start`` + ``days``. With ``unit``, only
+    the tasks that unit owns or co-owns. With a status (plan.status.Status), tasks done by
+    that unit (or by everyone) are left out. Raises :class:`UsageError` for an unknown unit
+    or an empty window.
+    """
+    lo = start or today
+    hi = end or date.fromordinal(lo.toordinal() + days)
+    if hi < lo:
+        raise UsageError(Problem(file="<dòng lệnh>", field="--to",
+                                 message=f"ngày kết thúc {hi:%d/%m/%Y} trước ngày bắt đầu {lo:%d/%m/%Y}"))
+    if unit is not None and unit not in lp.units:
+        raise UsageError(Problem(file="<dòng lệnh>", field="--unit",
+                                 message=f"không có đơn vị '{unit}'{_suggest(unit, lp.units)}"))
+    events: list[CalEvent] = unit_events(lp, unit) if unit else all_events(lp)
+    items = []
+    for ev in events:
+        if status is not None and _done(status, ev.task_id, unit):
+            continue
+        for first, last in ev.occurrences(lo, hi):
+            day = first if ev.kind == "start" else last
+            items.append(AgendaItem(
+                day=day, start=first, last=last, days_left=(day - today).days, kind=ev.kind,
+                task_id=ev.task_id, summary=_plain_summary(lp, ev), owner=lp.unit_label(ev.owner),
+                phrase=ev.phrase))
+    return sorted(items, key=lambda i: (i.day, i.start, i.task_id))
+
+
+def _done(status, task_id: str, unit: str | None) -> bool:
+    if unit is not None:
+        return status.is_done(task_id, unit)
+    # For everyone: only an entry without a unit (one ward finishing is not everyone).
+    return any(e.task == task_id and e.unit is None for e in status.entries)
+
+
+def _plain_summary(lp: LoadedPlan, ev: CalEvent) -> str:
+    prefix = f"[{lp.unit_label(ev.owner)}] "
+    return ev.summary[len(prefix):] if ev.summary.startswith(prefix) else ev.summary
+
+
+def format_table(items: list[AgendaItem], *, width: int = 100) -> list[str]:
+    """Plain-text table lines (Vietnamese headers); long summaries are cut with '…'."""
+    if not items:
+        return ["Không có thời hạn nào trong khoảng này."]
+    head = ("Hạn", "Còn", "Nhiệm vụ", "Chủ trì", "Thời hạn trong kế hoạch")
+    rows = []
+    for i in items:
+        span = f"{i.day:%d/%m/%Y}"
+        if i.kind == "range":
+            span = f"{i.start:%d/%m}–{i.last:%d/%m/%Y}"
+        elif i.kind == "start":
+            span = f"từ {i.day:%d/%m/%Y}"
+        rows.append((span, i.when, i.summary, i.owner, i.phrase))
+    fixed = [max(len(r[c]) for r in rows + [head]) for c in (0, 1)]
+    owner_w = min(max(len(r[3]) for r in rows + [head]), 18)
+    rest = max(width - fixed[0] - fixed[1] - owner_w - 8, 30)
+    summary_w = max(rest * 3 // 5, 20)
+    phrase_w = max(rest - summary_w, 10)
+    widths = (fixed[0], fixed[1], summary_w, owner_w, phrase_w)
+
+    def line(cells) -> str:
+        return "  ".join(_fit(c, w) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(head), line(tuple("─" * w for w in widths))]
+    out.extend(line(r) for r in rows)
+    return out
+
+
+def _fit(text: str, width: int) -> str:
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return text.ljust(width)

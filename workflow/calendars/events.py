@@ -1,0 +1,231 @@
+"""Plan → calendar events, as plain data (no icalendar here).
+
+One :class:`CalEvent` per (task, unit calendar, period). The rules, documented for users
+in docs/lich.md:
+
+- a period with start and end is one all-day event over the whole range;
+- a period with only an end is a one-day event on the last allowed day, titled "Hạn: …";
+- a period with only a start (open end) marks the start day, titled "Bắt đầu: …";
+- a recurring period repeats (RRULE) until 31/12 of the last year covered
+  (``calendar.years``, default 1 = the plan year only: next year's plan brings next year's
+  dates, so two plans never show the same deadline twice);
+- "hằng quý" / "hằng tháng" without a day are anchored on ``calendar.quarterly_day`` /
+  ``calendar.monthly_day`` (default: the last day of the quarter / month); "hằng năm"
+  without a day, and ongoing tasks, give no event.
+
+The UID of an event depends only on the plan identity, the task id, the calendar's unit
+and the period's index within the task, so it survives rebuilds, other machines, moving
+the plan file and reordering tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..plan.loader import LoadedPlan, Task
+
+UID_DOMAIN = "kehoach"
+ALL = "tat-ca"  # the calendar with every task
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A recurrence: every ``interval`` months (or years), until ``until`` (inclusive)."""
+
+    freq: str          # "YEARLY" | "MONTHLY"
+    interval: int
+    until: date
+    monthday: int | None = None  # -1: last day of the month
+
+
+@dataclass(frozen=True)
+class CalEvent:
+    uid: str
+    task_id: str
+    unit: str          # the calendar it belongs to (a unit id or "tat-ca")
+    index: int         # period index within the task
+    kind: str          # "range" | "day" | "deadline" | "start"
+    start: date        # first day
+    last: date         # last day, inclusive (DTEND is the day after)
+    rule: Rule | None
+    summary: str
+    description: str
+    categories: tuple[str, ...]
+    phrase: str        # the deadline phrase as written
+    owner: str
+
+    def occurrences(self, lo: date, hi: date) -> list[tuple[date, date]]:
+        """(first, last) of every occurrence overlapping [lo, hi], in order."""
+        out = []
+        length = self.last - self.start
+        for first in _starts(self):
+            if first > hi:
+                break
+            if first + length >= lo:
+                out.append((first, first + length))
+        return out
+
+
+def plan_identity(lp: LoadedPlan) -> str:
+    """The plan's calendar identity: ``calendar.id`` or issuer + symbol + year, normalised."""
+    cid = lp.plan.calendar.id
+    if cid:
+        return _norm(cid)
+    d = lp.plan.document
+    return _norm(f"{d.parent_body or ''}|{d.issuing_body}|{d.symbol}|{lp.year}")
+
+
+def plan_key(lp: LoadedPlan) -> str:
+    """A short ASCII prefix shared by every UID of this plan (CalDAV deletes only these)."""
+    return "kh" + hashlib.sha256(plan_identity(lp).encode()).hexdigest()[:10]
+
+
+def make_uid(lp: LoadedPlan, task_id: str, unit: str, index: int) -> str:
+    ident = plan_identity(lp)
+    h = hashlib.sha256(f"{ident}\n{task_id}\n{unit}\n{index}".encode()).hexdigest()[:20]
+    return f"{plan_key(lp)}-{h}@{UID_DOMAIN}"
+
+
+def calendar_units(lp: LoadedPlan) -> list[str]:
+    """Units that get their own calendar: those with at least one dated event, in file order."""
+    return [uid for uid in lp.units if unit_events(lp, uid)]
+
+
+def unit_events(lp: LoadedPlan, unit: str) -> list[CalEvent]:
+    """Events of every task ``unit`` owns or co-owns (directly or through a group)."""
+    groups = {g for g in lp.units if unit in lp.members(g)}
+    out = []
+    for t in lp.tasks_of(unit):
+        role = "Chủ trì" if t.owner in groups else "Phối hợp"
+        out.extend(_task_events(lp, t, unit, role, prefix=""))
+    return _sorted(out)
+
+
+def all_events(lp: LoadedPlan) -> list[CalEvent]:
+    """Every task's events, once each, titled with the owner (for tat-ca.ics)."""
+    out = []
+    for t in lp.tasks:
+        out.extend(_task_events(lp, t, ALL, "Chủ trì", prefix=f"[{lp.unit_label(t.owner)}] "))
+    return _sorted(out)
+
+
+def _sorted(events: list[CalEvent]) -> list[CalEvent]:
+    # Not the task order: reordering tasks in the plan must not change the files.
+    return sorted(events, key=lambda e: (e.start, e.last, e.task_id, e.index))
+
+
+def _task_events(lp: LoadedPlan, t: Task, unit: str, role: str, *, prefix: str) -> list[CalEvent]:
+    if t.ongoing:
+        return []
+    cfg = lp.plan.calendar
+    until = date(lp.year + cfg.years - 1, 12, 31)
+    out = []
+    k = 0
+    for reading in t.readings:
+        spans: list[tuple[str, date, date, Rule | None]] = []
+        rec = reading.recurrence
+        for p in reading.periods:
+            rule = None
+            if rec == "yearly":
+                rule = Rule("YEARLY", 1, until)
+            elif rec == "monthly":
+                rule = Rule("MONTHLY", 1, until)
+            elif rec == "quarterly":
+                rule = Rule("MONTHLY", 3, until)
+            if p.start and p.end:
+                spans.append(("range" if p.start != p.end else "day", p.start, p.end, rule))
+            elif p.end:
+                spans.append(("deadline", p.end, p.end, rule))
+            elif p.start:
+                spans.append(("start", p.start, p.start, rule))
+        if not reading.periods and rec in ("monthly", "quarterly"):
+            day = cfg.monthly_day if rec == "monthly" else cfg.quarterly_day
+            month = 1 if rec == "monthly" else 3
+            if day is not None:
+                first = _month_day(lp.year, month, day)
+                rule = Rule("MONTHLY", 1 if rec == "monthly" else 3, until, day if day < 0 else None)
+                spans.append(("deadline", first, first, rule))
+        for kind, start, last, rule in spans:
+            out.append(_event(lp, t, unit, role, k, kind, start, last, rule, reading.text, prefix))
+            k += 1
+    return out
+
+
+_TITLES = {"deadline": "Hạn: ", "start": "Bắt đầu: ", "range": "", "day": ""}
+_REPEAT = {("YEARLY", 1): "hằng năm", ("MONTHLY", 1): "hằng tháng", ("MONTHLY", 3): "hằng quý"}
+
+
+def _event(lp: LoadedPlan, t: Task, unit: str, role: str, k: int, kind: str, start: date,
+           last: date, rule: Rule | None, phrase: str, prefix: str) -> CalEvent:
+    title = _TITLES[kind]
+    if rule and kind == "deadline":
+        title = f"Hạn ({_REPEAT[(rule.freq, rule.interval)]}): "
+    owner = lp.unit_name(t.owner)
+    lines = [_one_line(t.text), "", f"Thời hạn: {_one_line(phrase)}", f"Chủ trì: {owner}"]
+    if t.co_owners:
+        lines.append("Phối hợp: " + "; ".join(lp.unit_name(c) for c in t.co_owners))
+    lines.append(f"Theo: {reference(lp)}")
+    lines.append(f"Mã nhiệm vụ: {t.id}")
+    cats = (role, lp.unit_label(t.owner), f"{lp.plan.document.type} {lp.year}")
+    return CalEvent(
+        uid=make_uid(lp, t.id, unit, k), task_id=t.id, unit=unit, index=k, kind=kind,
+        start=start, last=last, rule=rule, summary=prefix + title + _one_line(t.summary),
+        description="\n".join(lines), categories=tuple(dict.fromkeys(cats)),
+        phrase=_one_line(phrase), owner=t.owner)
+
+
+def reference(lp: LoadedPlan) -> str:
+    """'Kế hoạch số 12/KH-BCĐ ngày 05/02/2024 của …: <trích yếu>' (blank number: '…')."""
+    d = lp.plan.document
+    when = ""
+    if d.date.day and d.date.month:
+        when = f" ngày {d.date.day:02d}/{d.date.month:02d}/{d.date.year}"
+    elif d.date.month:
+        when = f" tháng {d.date.month:02d}/{d.date.year}"
+    issuer = d.issuer_name or d.issuing_body
+    return f"{d.type} số {(d.number or '').strip() or '…'}/{d.symbol}{when} của {issuer}: {_one_line(d.title)}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def _month_len(y: int, m: int) -> int:
+    return ((date(y + m // 12, m % 12 + 1, 1)) - timedelta(days=1)).day
+
+
+def _month_day(y: int, m: int, day: int) -> date:
+    return date(y, m, _month_len(y, m) if day < 0 else day)
+
+
+def _starts(ev: CalEvent):
+    """First days of the occurrences, as RFC 5545 expands the rule (invalid dates skipped)."""
+    if ev.rule is None:
+        yield ev.start
+        return
+    r = ev.rule
+    step = 12 * r.interval if r.freq == "YEARLY" else r.interval
+    y, m = ev.start.year, ev.start.month
+    while True:
+        if r.monthday is not None:
+            d = _month_day(y, m, r.monthday)
+        elif ev.start.day <= _month_len(y, m):
+            d = date(y, m, ev.start.day)
+        else:
+            d = None
+        if d is not None:
+            if d > r.until:
+                return
+            yield d
+        elif date(y, m, 1) > r.until:
+            return
+        m += step
+        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1

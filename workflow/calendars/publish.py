@@ -1,0 +1,154 @@
+"""Push each unit's calendar to a CalDAV server (the `caldav` client library).
+
+One calendar collection per unit (collection id = unit id, "tat-ca" for everything),
+created when missing. Each event is its own calendar object; an object is written only
+when its SEQUENCE, DTSTAMP or dates differ from ours, and SEQUENCE is sent as computed
+(never bumped by the library), so publishing twice changes nothing. Objects of this plan
+(UIDs ``<plan key>-…@kehoach``) that the plan no longer has are deleted; other objects in
+the collection (other plans, events added by hand) are left alone.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from ..errors import KehoachError, Problem, UsageError
+from ..plan.loader import LoadedPlan
+from .events import UID_DOMAIN, CalEvent, plan_key
+from .ics import PRODID, CalendarBuild, calendar_name, vevent
+
+PASSWORD_ENV = "KEHOACH_CALDAV_PASSWORD"
+
+
+class PublishError(KehoachError):
+    """The CalDAV server could not be reached or refused a request."""
+
+
+@dataclass
+class CollectionResult:
+    unit: str
+    url: str
+    created_calendar: bool = False
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class PublishResult:
+    url: str
+    collections: list[CollectionResult] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        keys = ("created", "updated", "deleted", "unchanged")
+        return {k: sum(getattr(c, k) for c in self.collections) for k in keys}
+
+
+def publish(lp: LoadedPlan, cb: CalendarBuild, *, url: str, user: str | None = None,
+            password: str | None = None, units: list[str] | None = None) -> PublishResult:
+    """Publish the calendars of ``cb`` (see :func:`~workflow.calendars.ics.build_calendars`).
+
+    ``password`` defaults to the environment variable KEHOACH_CALDAV_PASSWORD. Raises
+    :class:`PublishError` when the server cannot be reached or refuses, naming the URL.
+    """
+    import caldav
+    from caldav.lib import error as dav_error
+
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(Problem(file="<dòng lệnh>", field="--url",
+                                 message=f"địa chỉ CalDAV phải bắt đầu bằng http:// hoặc https:// (đang là '{url}')"))
+    if password is None:
+        password = os.environ.get(PASSWORD_ENV)
+    res = PublishResult(url=url)
+    try:
+        with caldav.DAVClient(url=url, username=user, password=password) as client:
+            principal = client.principal()
+            existing = {_last_segment(str(c.url)): c for c in principal.calendars()}
+            for unit, events in cb.events.items():
+                if units is not None and unit not in units:
+                    continue
+                cal = existing.get(unit)
+                cr = CollectionResult(unit=unit, url="")
+                if cal is None:
+                    cal = principal.make_calendar(name=calendar_name(lp, unit), cal_id=unit)
+                    cr.created_calendar = True
+                cr.url = str(cal.url)
+                _sync(lp, cal, events, cb.state, cr)
+                res.collections.append(cr)
+    except dav_error.AuthorizationError:
+        raise PublishError(Problem(file=url, message=(
+            "máy chủ CalDAV từ chối đăng nhập; kiểm tra --user và biến môi trường "
+            f"{PASSWORD_ENV}"))) from None
+    except dav_error.DAVError as e:
+        raise PublishError(Problem(file=url, message=f"máy chủ CalDAV báo lỗi: {_short(e)}")) from None
+    except OSError as e:
+        raise PublishError(Problem(file=url, message=f"không kết nối được máy chủ CalDAV: {_short(e)}")) from None
+    except Exception as e:  # niquests/requests connection errors do not share a base class
+        if type(e).__module__.split(".")[0] in ("niquests", "requests", "urllib3", "urllib3_future"):
+            raise PublishError(Problem(file=url, message=f"không kết nối được máy chủ CalDAV: {_short(e)}")) from None
+        raise
+    return res
+
+
+def _sync(lp: LoadedPlan, cal, events: list[CalEvent], state: dict, cr: CollectionResult) -> None:
+    prefix = plan_key(lp) + "-"
+    ours = {}
+    for obj in cal.get_events():
+        comp = obj.get_icalendar_component()
+        uid = str(comp.get("UID", ""))
+        if uid.startswith(prefix) and uid.endswith("@" + UID_DOMAIN):
+            ours[uid] = (obj, comp)
+    wanted = {ev.uid for ev in events}
+    for ev in events:
+        entry = state["events"][ev.uid]
+        data = object_bytes(lp, ev, entry)
+        found = ours.get(ev.uid)
+        if found is None:
+            cal.add_event(data.decode(), increase_seqno=False)
+            cr.created += 1
+        elif _same(found[1], ev, entry):
+            cr.unchanged += 1
+        else:
+            obj = found[0]
+            obj.data = data.decode()
+            obj.save(increase_seqno=False)
+            cr.updated += 1
+    for uid, (obj, _) in sorted(ours.items()):
+        if uid not in wanted:
+            obj.delete()
+            cr.deleted += 1
+
+
+def object_bytes(lp: LoadedPlan, ev: CalEvent, entry: dict) -> bytes:
+    """One event as a CalDAV calendar object (no METHOD, RFC 4791)."""
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add_component(vevent(lp, ev, entry))
+    return cal.to_ical()
+
+
+def _same(comp, ev: CalEvent, entry: dict) -> bool:
+    from datetime import timedelta
+
+    try:
+        return (int(comp.get("SEQUENCE", -1)) == int(entry["sequence"])
+                and comp.decoded("DTSTAMP").strftime("%Y%m%dT%H%M%SZ") == entry["dtstamp"]
+                and comp.decoded("DTSTART") == ev.start
+                and comp.decoded("DTEND") == ev.last + timedelta(days=1)
+                and str(comp.get("SUMMARY")) == ev.summary)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return False
+
+
+def _last_segment(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _short(e: Exception) -> str:
+    text = " ".join(str(e).split())
+    return text[:300] or type(e).__name__
