@@ -139,3 +139,16 @@ def test_pdf_without_libreoffice_says_how_to_install(tmp_path, capsys, monkeypat
     err = capsys.readouterr().err
     assert rc == 2
     assert "libreoffice-writer-nogui" in err
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["build"], "thiếu tham số PLAN"),
+    (["buil"], "không có lệnh 'buil'"),
+    (["when", "x", "--year", "abc"], "không phải số nguyên"),
+    (["when", "--yearx", "3"], "có phải '--year'?"),
+])
+def test_usage_errors_in_vietnamese(capsys, argv, expected):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "--help" in err

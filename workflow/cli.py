@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 
 import click
@@ -71,6 +72,28 @@ def echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+_USAGE_VI = [
+    (re.compile(r"Missing argument '(.+?)'\."), r"thiếu tham số \1"),
+    (re.compile(r"Missing option '(.+?)'\."), r"thiếu tùy chọn \1"),
+    (re.compile(r"No such command '(.+?)'\."), r"không có lệnh '\1'"),
+    (re.compile(r"No such option: (\S+)"), r"không có tùy chọn \1"),
+    (re.compile(r"No such option '(.+?)'\."), r"không có tùy chọn '\1'"),
+    (re.compile(r"Did you mean (.+?)\?"), r"có phải \1?"),
+    (re.compile(r"Option '(.+?)' requires an argument\."), r"tùy chọn '\1' cần một giá trị"),
+    (re.compile(r"Invalid value for '(.+?)': '(.+?)' is not a valid integer\."),
+     r"giá trị '\2' của '\1' không phải số nguyên"),
+    (re.compile(r"Invalid value for '(.+?)': (.+)"), r"giá trị không hợp lệ cho '\1': \2"),
+    (re.compile(r"Got unexpected extra arguments? \((.+?)\)"), r"thừa tham số: \1"),
+]
+
+
+def vi_usage(message: str) -> str:
+    """click's English usage messages, in Vietnamese where we know them."""
+    for pattern, repl in _USAGE_VI:
+        message = pattern.sub(repl, message)
+    return message
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. The one error boundary of the program."""
     try:
@@ -89,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Đã dừng.", err=True)
         return 1
     except click.UsageError as e:
-        e.show()
+        cmd = e.ctx.command_path if e.ctx else "kehoach"
+        click.echo(f"lỗi cách dùng: {vi_usage(e.format_message())}", err=True)
+        click.echo(f"Xem hướng dẫn: {cmd} --help", err=True)
         return EXIT_BAD_INPUT
     except click.ClickException as e:
         e.show()
