@@ -77,7 +77,7 @@ _USAGE_VI = [
     (re.compile(r"Missing option '(.+?)'\."), r"thiếu tùy chọn \1"),
     (re.compile(r"No such command '(.+?)'\."), r"không có lệnh '\1'"),
     (re.compile(r"No such option: (\S+)"), r"không có tùy chọn \1"),
-    (re.compile(r"No such option '(.+?)'\."), r"không có tùy chọn '\1'"),
+    (re.compile(r"No such option '(.+?)'\."), r"không có tùy chọn '\1';"),
     (re.compile(r"Did you mean (.+?)\?"), r"có phải \1?"),
     (re.compile(r"Option '(.+?)' requires an argument\."), r"tùy chọn '\1' cần một giá trị"),
     (re.compile(r"Invalid value for '(.+?)': '(.+?)' is not a valid integer\."),
