@@ -1,0 +1,370 @@
+"""`kehoach lint`: check any .docx, ours or hand-made, against Nghị định 30/2020, Phụ lục I.
+
+:func:`lint_docx` returns :class:`Finding` objects, one stable rule id per rule (the rule
+table, with severities and references, lives in ``nd30_rules.yaml``). This module holds
+the page-level rules (paper, margins, page numbers, fonts, sizes); the text rules
+(Quốc hiệu, date, symbol, signature…) are in :mod:`.lint_text`.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from docx.oxml.ns import qn
+
+from ..errors import InputError, Problem
+from .docxmodel import DocxView, Para, text_runs
+
+FONT = "times new roman"
+MAX_PER_RULE = 10  # further findings of one rule are summarised in one line
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule broken (or worth a look) somewhere in a document."""
+
+    rule: str
+    severity: str   # "error" | "warning" | "info"
+    message: str    # Vietnamese
+    location: dict  # {"paragraph": i} | {"table": t, "row": r, "cell": c} | {"section": s}; + "excerpt"
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message,
+                "location": dict(self.location)}
+
+    def where(self) -> str:
+        loc = self.location
+        if "table" in loc:
+            s = f"bảng {loc['table'] + 1}, hàng {loc['row'] + 1}, ô {loc['cell'] + 1}"
+        elif "paragraph" in loc:
+            s = f"đoạn {loc['paragraph'] + 1}"
+        elif "section" in loc:
+            s = f"phần (section) {loc['section'] + 1}"
+        else:
+            s = "văn bản"
+        if loc.get("excerpt"):
+            s += f" «{loc['excerpt']}»"
+        return s
+
+    def __str__(self) -> str:
+        sev = {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"}[self.severity]
+        return f"{self.where()}: {sev} [{self.rule}] {self.message}"
+
+
+@lru_cache(maxsize=1)
+def rule_book() -> dict:
+    """The packaged rule table (nd30_rules.yaml) as a dict."""
+    import yaml
+
+    text = (resources.files("workflow.documents") / "nd30_rules.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+class Findings:
+    """Collects findings; severity comes from the rule table; long runs are summarised."""
+
+    def __init__(self):
+        self.rules = rule_book()["rules"]
+        self.items: list[Finding] = []
+        self.count: Counter = Counter()
+
+    def add(self, rule: str, message: str, where: Para | dict) -> None:
+        self.count[rule] += 1
+        if self.count[rule] > MAX_PER_RULE:
+            return
+        loc = where.located() if isinstance(where, Para) else dict(where)
+        self.items.append(Finding(rule, self.rules[rule]["severity"], message, loc))
+
+    def result(self) -> list[Finding]:
+        out = list(self.items)
+        for rule, n in self.count.items():
+            if n > MAX_PER_RULE:
+                out.append(Finding(rule, self.rules[rule]["severity"],
+                                   f"… và {n - MAX_PER_RULE} chỗ khác cùng lỗi này", {}))
+        return out
+
+
+def norm(text: str) -> str:
+    """NFC, no-break spaces as spaces, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).replace("\u00a0", " ").split())
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, punctuation as single spaces: for finding things."""
+    s = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in s).split())
+
+
+@dataclass
+class Structure:
+    """Where the parts of an ND30 document are (each a Para, or None if not found)."""
+
+    quoc_hieu: Para | None = None
+    tieu_ngu: Para | None = None
+    so: Para | None = None
+    date: Para | None = None
+    vv: Para | None = None
+    title: Para | None = None
+    kinh_gui: Para | None = None
+    noi_nhan: Para | None = None
+    annex: Para | None = None      # first "Phụ lục" heading after the closing block
+    type_name: str | None = None   # e.g. "Kế hoạch" when the title names a known type
+
+
+HEAD_LIMIT = 40  # the header block is within the first paragraphs
+
+
+def find_structure(view: DocxView) -> Structure:
+    st = Structure()
+    names = {fold(k): k for k in rule_book()["type_abbreviations"]}
+    for p in view.paras:
+        lines = [fold(x) for x in p.text.split("\n")]
+        head = p.seq < HEAD_LIMIT
+        if head and st.quoc_hieu is None and "cong hoa xa hoi chu nghia viet nam" in lines:
+            st.quoc_hieu = p
+        if head and st.tieu_ngu is None and any(
+                x.replace(" ", "").startswith("doclaptudohanhphuc") for x in lines):
+            st.tieu_ngu = p
+        t = norm(p.text)
+        if head and st.so is None and t.startswith("Số") and fold(t).startswith("so") and ":" in t[:5]:
+            st.so = p
+        if head and st.vv is None and t.startswith("V/v"):
+            st.vv = p
+        if head and st.date is None and "ngay" in fold(t) and "nam" in fold(t) and "," in t:
+            from .lint_text import DATE_RE
+            if DATE_RE.search(t):
+                st.date = p
+        if (head and st.title is None and not p.in_table and fold(t) in names
+                and t == t.upper()):
+            st.title, st.type_name = p, names[fold(t)]
+        if st.kinh_gui is None and t.startswith("Kính gửi"):
+            st.kinh_gui = p
+        if st.noi_nhan is None and fold(t).startswith("noi nhan"):
+            st.noi_nhan = p
+        if (st.noi_nhan is not None and st.annex is None and not p.in_table
+                and p.seq > st.noi_nhan.seq and fold(t).startswith("phu luc")):
+            st.annex = p
+    return st
+
+
+def lint_docx(path: str | Path) -> list[Finding]:
+    """Check ``path`` against ND30; return the findings (empty when it conforms).
+
+    Raises :class:`InputError` when the file does not exist or is not a .docx.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(Problem(file=str(path), message="không có tệp này"))
+    try:
+        view = DocxView(path)
+    except Exception as e:  # python-docx raises several kinds for a non-docx file
+        raise InputError(Problem(file=str(path), message=(
+            "không đọc được như một tệp .docx (Word 2007 trở lên)"
+            f" — {type(e).__name__}: {str(e)[:120]}. Tệp .doc cũ: mở bằng Word và lưu lại "
+            "dạng .docx"))) from None
+    from . import lint_text
+
+    out = Findings()
+    st = find_structure(view)
+    check_page(view, out)
+    check_page_numbers(view, out)
+    check_fonts(view, out)
+    check_sizes(view, st, out)
+    lint_text.check_all(view, st, out)
+    return out.result()
+
+
+# --- page ---------------------------------------------------------------------------
+
+def _mm(twips: str | None) -> float | None:
+    return None if twips is None else int(twips) / 1440 * 25.4
+
+
+def check_page(view: DocxView, out: Findings) -> None:
+    book = rule_book()
+    tol = book["page"]["tolerance_mm"]
+    wmm, hmm = book["page"]["width_mm"], book["page"]["height_mm"]
+    ranges = book["margins_mm"]
+    for i, sec in enumerate(view.doc.sections):
+        loc = {"section": i, "excerpt": ""}
+        sz = sec._sectPr.find(qn("w:pgSz"))
+        w = _mm(sz.get(qn("w:w"))) if sz is not None else None
+        h = _mm(sz.get(qn("w:h"))) if sz is not None else None
+        if w is None or h is None:
+            out.add("ND30-PAGE-A4", "không ghi khổ giấy; cần A4 (210 × 297 mm)", loc)
+            continue
+        portrait = abs(w - wmm) <= tol and abs(h - hmm) <= tol
+        landscape = abs(w - hmm) <= tol and abs(h - wmm) <= tol
+        if not (portrait or landscape):
+            out.add("ND30-PAGE-A4", f"khổ giấy {w:.0f} × {h:.0f} mm, cần A4 (210 × 297 mm)", loc)
+        elif landscape and i == 0:
+            out.add("ND30-PAGE-A4", "trang đầu khổ ngang; văn bản trình bày khổ dọc "
+                                    "(khổ ngang chỉ cho phụ lục, bảng rộng)", loc)
+        mar = sec._sectPr.find(qn("w:pgMar"))
+        got = {k: _mm(mar.get(qn("w:" + k))) if mar is not None else None
+               for k in ("top", "bottom", "left", "right")}
+        if not _margins_ok(got, ranges) and not (landscape and _margins_ok(_rotated(got), ranges)):
+            bad = [f"{_VN_SIDE[k]} {_num(got[k])} mm (cần {ranges[k][0]}–{ranges[k][1]})"
+                   for k in ("top", "bottom", "left", "right")
+                   if got[k] is None or not _within(got[k], ranges[k])]
+            out.add("ND30-MARGINS", "lề trang sai: " + "; ".join(bad), loc)
+
+
+def _num(v: float | None) -> str:
+    return "?" if v is None else f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+_VN_SIDE = {"top": "lề trên", "bottom": "lề dưới", "left": "lề trái", "right": "lề phải"}
+
+
+def _within(v: float | None, rng) -> bool:
+    return v is not None and rng[0] - 0.3 <= abs(v) <= rng[1] + 0.3
+
+
+def _margins_ok(got: dict, ranges: dict) -> bool:
+    return all(_within(got[k], ranges[k]) for k in ranges)
+
+
+def _rotated(got: dict) -> dict:
+    """Margins of a landscape page as Word rotates them (binding edge on top)."""
+    return {"left": got["top"], "right": got["bottom"], "top": got["right"], "bottom": got["left"]}
+
+
+# --- page numbers ---------------------------------------------------------------------
+
+def _page_field_paras(part_el):
+    """Paragraphs of a header/footer holding a PAGE field (not NUMPAGES or PAGEREF)."""
+    found = []
+    for p in part_el.iter(qn("w:p")):
+        instr = " ".join((t.text or "") for t in p.iter(qn("w:instrText")))
+        instr += " " + " ".join(f.get(qn("w:instr")) or "" for f in p.iter(qn("w:fldSimple")))
+        if "PAGE" in instr.upper().split():
+            found.append(p)
+    return found
+
+
+def _estimated_pages(view: DocxView) -> int:
+    body = view.doc.element.body
+    if len(view.doc.sections) > 1 or any(
+            br.get(qn("w:type")) == "page" for br in body.iter(qn("w:br"))) or any(
+            body.iter(qn("w:pageBreakBefore"))):
+        return 2
+    lines = sum(max(1, math.ceil(len(p.text) / (45 if p.in_table else 85))) for p in view.paras)
+    return 1 + lines // 40
+
+
+def check_page_numbers(view: DocxView, out: Findings) -> None:
+    sec = view.doc.sections[0]
+    loc = {"section": 0, "excerpt": ""}
+    rng = rule_book()["sizes_pt"]["page_number"]
+    for i, s in enumerate(view.doc.sections):
+        for footer in (s.footer, s.first_page_footer, s.even_page_footer):
+            if not footer.is_linked_to_previous and _page_field_paras(footer._element):
+                out.add("ND30-PAGE-NUMBER", "số trang đặt ở chân trang; cần ở giữa lề trên",
+                        {"section": i, "excerpt": ""})
+                break
+    title_pg = sec._sectPr.find(qn("w:titlePg"))
+    title_pg = title_pg is not None and (title_pg.get(qn("w:val")) or "1") not in ("0", "false", "off")
+    default = sec.header
+    paras = [] if default.is_linked_to_previous else _page_field_paras(default._element)
+    if not paras:
+        if _estimated_pages(view) > 1:
+            out.add("ND30-PAGE-NUMBER", "văn bản nhiều trang nhưng không có số trang "
+                                        "(trường PAGE ở đầu trang, từ trang 2)", loc)
+        return
+    p = paras[0]
+    if view.alignment(p) != "center":
+        out.add("ND30-PAGE-NUMBER", "số trang phải căn giữa ở lề trên", loc)
+    runs = [r for r in p.iter(qn("w:r"))]
+    sizes = {view.styles.run_props(p, r, None).size for r in runs} or {
+        view.para_props(p).size}
+    bad = sorted(s for s in sizes if s is None or not rng[0] <= s <= rng[1])
+    if bad:
+        out.add("ND30-PAGE-NUMBER", f"cỡ chữ số trang {_pt(bad[0])}, cần {rng[0]}–{rng[1]}", loc)
+    if not title_pg:
+        out.add("ND30-PAGE-NUMBER", "trang 1 cũng có số trang; bật \"Trang đầu khác\" "
+                                    "(Different First Page) để trang 1 không đánh số", loc)
+    else:
+        first = sec.first_page_header
+        if not first.is_linked_to_previous and _page_field_paras(first._element):
+            out.add("ND30-PAGE-NUMBER", "đầu trang của trang 1 có số trang; trang 1 không đánh số", loc)
+
+
+def _pt(v: float | None) -> str:
+    if v is None:
+        return "không đặt"
+    return f"{v:g}".replace(".", ",")
+
+
+# --- fonts, colour, sizes -------------------------------------------------------------
+
+def _is_tnr(name: str | None) -> bool:
+    return name is not None and " ".join(name.lower().split()) == FONT
+
+
+def check_fonts(view: DocxView, out: Findings) -> None:
+    for p in view.paras:
+        reported_font = reported_color = False
+        for r in text_runs(p.el):
+            props = view.run_props(p, r)
+            if not reported_font:
+                bad: dict[str, list[str]] = {}
+                for slot, name in props.fonts.items():
+                    if not _is_tnr(name):
+                        bad.setdefault(name or "(không đặt)", []).append(slot)
+                if bad:
+                    desc = "; ".join(f"“{n}” ở {', '.join(s)}" for n, s in bad.items())
+                    out.add("ND30-FONT", f"phông chữ không phải Times New Roman: {desc}", p)
+                    reported_font = True
+            if not reported_color and props.color not in (None, "auto", "000000", "theme:text1",
+                                                           "theme:dark1"):
+                out.add("ND30-COLOR", f"chữ có màu ({props.color}); văn bản dùng mực đen", p)
+                reported_color = True
+
+
+def main_size(view: DocxView, p: Para) -> float | None:
+    """The size of most of a paragraph's characters."""
+    sizes: Counter = Counter()
+    for r in text_runs(p.el):
+        n = sum(len(t.text or "") for t in r.findall(qn("w:t")))
+        sizes[view.run_props(p, r).size] += n
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def check_sizes(view: DocxView, st: Structure, out: Findings) -> None:
+    """Body paragraphs share one size in 13–14; Tiêu ngữ is one size above Quốc hiệu."""
+    rng = rule_book()["sizes_pt"]["body"]
+    end = st.noi_nhan.seq if st.noi_nhan is not None else None
+    body = []
+    for p in view.paras:
+        if end is not None and p.seq >= end and (st.annex is None or p.seq < st.annex.seq):
+            continue  # the closing block has its own sizes
+        t = norm(p.text)
+        if p.in_table or len(t) < 40 or t == t.upper():
+            continue
+        body.append((p, main_size(view, p), len(t)))
+    weight: Counter = Counter()
+    for _, size, n in body:
+        weight[size] += n
+    if weight:
+        dominant = weight.most_common(1)[0][0]
+        if dominant is None or not rng[0] <= dominant <= rng[1]:
+            first = next(p for p, s, _ in body if s == dominant)
+            out.add("ND30-SIZE-CONSISTENT", f"cỡ chữ phần nội dung {_pt(dominant)}, cần "
+                                            f"{rng[0]}–{rng[1]}", first)
+        for p, size, _ in body:
+            if size != dominant:
+                out.add("ND30-SIZE-CONSISTENT", f"cỡ chữ {_pt(size)} khác phần nội dung còn lại "
+                                                f"({_pt(dominant)})", p)
+    if st.quoc_hieu is not None and st.tieu_ngu is not None and st.quoc_hieu is not st.tieu_ngu:
+        qh, tn = main_size(view, st.quoc_hieu), main_size(view, st.tieu_ngu)
+        if qh is not None and tn is not None and tn != qh + 1:
+            out.add("ND30-SIZE-CONSISTENT", f"Quốc hiệu cỡ {_pt(qh)} thì Tiêu ngữ cỡ {_pt(qh + 1)} "
+                                            f"(đang là {_pt(tn)})", st.tieu_ngu)

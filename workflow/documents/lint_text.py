@@ -1,0 +1,415 @@
+"""Text rules of `kehoach lint`: Quốc hiệu, Tiêu ngữ, date, number and symbol, type name,
+căn cứ, Kính gửi, Nơi nhận, the signer's authority, and leftovers of a template.
+
+Each ``check_*`` reads the :class:`~.lint.Structure` found in the document and adds
+findings; none raises for a document that merely looks unusual.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from docx.oxml.ns import qn
+
+from .docxmodel import DocxView, Para, text_runs
+from .lint import Findings, Structure, fold, main_size, norm, rule_book
+
+DATE_RE = re.compile(r"ngày\s*(?P<d>[^\s,]*)\s*tháng\s*(?P<m>[^\s,]*)\s*năm\s*(?P<y>[^\s,]*)")
+QUOC_HIEU = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+BLANKS = re.compile(r"^[\s._…\-]*$")  # a draft leaves the day or the number blank
+
+
+def check_all(view: DocxView, st: Structure, out: Findings) -> None:
+    check_quoc_hieu(view, st, out)
+    check_tieu_ngu(view, st, out)
+    check_date(view, st, out)
+    check_symbol(view, st, out)
+    check_basis(view, st, out)
+    check_kinh_gui(view, st, out)
+    check_noi_nhan(view, st, out)
+    check_authority(view, st, out)
+    check_leftovers(view, out)
+
+
+def line_runs(p_el) -> list[list]:
+    """Runs of each line of a paragraph (lines split at soft line breaks)."""
+    lines: list[list] = [[]]
+    for r in p_el.iter(qn("w:r")):
+        for ch in r:
+            if ch.tag == qn("w:t") and (ch.text or "").strip():
+                if r not in lines[-1]:
+                    lines[-1].append(r)
+            elif ch.tag == qn("w:cr") or (ch.tag == qn("w:br")
+                                          and ch.get(qn("w:type")) in (None, "textWrapping")):
+                lines.append([])
+    return lines
+
+
+def _line_props(view: DocxView, p: Para, want: str):
+    """(text of the line of ``p`` whose fold equals ``want``, its run properties)."""
+    texts = p.text.split("\n")
+    runs = line_runs(p.el)
+    for i, t in enumerate(texts):
+        if fold(t).replace(" ", "").startswith(want.replace(" ", "")):
+            rs = runs[i] if i < len(runs) else []
+            return norm(t), [view.run_props(p, r) for r in rs]
+    return norm(p.text), [view.run_props(p, r) for r in text_runs(p.el)]
+
+
+def _size_ok(props, rng) -> float | None:
+    """The first size outside ``rng`` among ``props`` (None when all fit)."""
+    for pr in props:
+        if pr.size is None or not rng[0] <= pr.size <= rng[1]:
+            return pr.size or 0
+    return None
+
+
+def check_quoc_hieu(view: DocxView, st: Structure, out: Findings) -> None:
+    p = st.quoc_hieu
+    if p is None:
+        out.add("ND30-QUOC-HIEU", "không có Quốc hiệu “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM” "
+                                  "ở đầu văn bản", {"paragraph": 0, "excerpt": ""})
+        return
+    text, props = _line_props(view, p, "cong hoa xa hoi chu nghia viet nam")
+    if text not in QUOC_HIEU:
+        out.add("ND30-QUOC-HIEU", f"Quốc hiệu viết “{text}”, cần “{QUOC_HIEU[0]}” "
+                                  "(chữ in hoa, đủ dấu)", p)
+    if props and not all(pr.bold for pr in props):
+        out.add("ND30-QUOC-HIEU", "Quốc hiệu phải in đậm", p)
+    rng = rule_book()["sizes_pt"]["quoc_hieu"]
+    bad = _size_ok(props, rng)
+    if bad is not None:
+        out.add("ND30-QUOC-HIEU", f"Quốc hiệu cỡ {bad:g}, cần {rng[0]}–{rng[1]}", p)
+
+
+def check_tieu_ngu(view: DocxView, st: Structure, out: Findings) -> None:
+    p = st.tieu_ngu
+    if p is None:
+        where = st.quoc_hieu or {"paragraph": 0, "excerpt": ""}
+        out.add("ND30-TIEU-NGU", f"không có Tiêu ngữ “{TIEU_NGU}” dưới Quốc hiệu", where)
+        return
+    text, props = _line_props(view, p, "doc lap tu do hanh phuc")
+    if text != TIEU_NGU:
+        why = []
+        if not any(ord(c) > 127 and c.isalpha() for c in text):
+            why.append("thiếu dấu tiếng Việt")
+        if any(d in text for d in "–—‐‑−"):
+            why.append("dùng gạch nối “-”, không dùng gạch ngang dài “–”/“—”")
+        elif re.search(r"\S-|-\S", text):
+            why.append("có một cách chữ trước và sau gạch nối")
+        if text.isupper() or text.islower():
+            why.append("chỉ viết hoa chữ cái đầu mỗi cụm từ")
+        out.add("ND30-TIEU-NGU", f"Tiêu ngữ viết “{text}”, cần “{TIEU_NGU}”"
+                + (" (" + "; ".join(why) + ")" if why else ""), p)
+    if props and not all(pr.bold for pr in props):
+        out.add("ND30-TIEU-NGU", "Tiêu ngữ phải in đậm", p)
+    rng = rule_book()["sizes_pt"]["tieu_ngu"]
+    bad = _size_ok(props, rng)
+    if bad is not None:
+        out.add("ND30-TIEU-NGU", f"Tiêu ngữ cỡ {bad:g}, cần {rng[0]}–{rng[1]}", p)
+    if st.quoc_hieu is not None and p.seq < st.quoc_hieu.seq:
+        out.add("ND30-TIEU-NGU", "Tiêu ngữ phải ở ngay dưới Quốc hiệu", p)
+    if not _has_rule_below(view, p):
+        out.add("ND30-TIEU-NGU-RULE", "không thấy đường kẻ ngang dưới Tiêu ngữ", p)
+
+
+def _has_rule_below(view: DocxView, p: Para) -> bool:
+    nxt = [q for q in view.paras if p.seq <= q.seq <= p.seq + 2]
+    for q in nxt:
+        if q.el.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}") is not None and q is p:
+            return True
+        if q is not p and q.el.find(f"{qn('w:pPr')}/{qn('w:pBdr')}") is not None:
+            return True
+        if any(True for _ in q.el.iter(qn("w:drawing"), qn("w:pict"))):
+            return True
+    return False
+
+
+def check_date(view: DocxView, st: Structure, out: Findings) -> None:
+    p = st.date
+    if p is None:
+        for q in view.paras[:40]:
+            if re.search(r",\s*ngày\s*\d{1,2}\s*[/.-]\s*\d", norm(q.text)):
+                out.add("ND30-DATE", "ngày ban hành phải viết “ngày … tháng … năm …”, "
+                                     "không viết dạng 05/02/2024", q)
+                return
+        if st.quoc_hieu is not None:
+            out.add("ND30-DATE", "không tìm thấy dòng “Địa danh, ngày … tháng … năm …”",
+                    st.quoc_hieu)
+        return
+    t = norm(p.text)
+    m = DATE_RE.search(t)
+    d, mo, y = m.group("d"), m.group("m"), m.group("y")
+    place = t[:m.start()].rstrip().rstrip(",").strip()
+    problems = []
+    if not place:
+        problems.append("thiếu địa danh trước ngày tháng")
+    dn = mn = yn = None
+    if not BLANKS.match(d):
+        if not d.isdigit() or not 1 <= int(d) <= 31:
+            problems.append(f"ngày “{d}” không hợp lệ")
+        else:
+            dn = int(d)
+            if dn < 10 and len(d) != 2:
+                problems.append(f"ngày dưới 10 phải có số 0 đứng trước: “ngày {dn:02d}”, không “ngày {d}”")
+            elif len(d) > 2 or (dn >= 10 and len(d) != 2):
+                problems.append(f"ngày “{d}” viết sai")
+    if not BLANKS.match(mo):
+        if not mo.isdigit() or not 1 <= int(mo) <= 12:
+            problems.append(f"tháng “{mo}” không hợp lệ")
+        else:
+            mn = int(mo)
+            if mn <= 2 and mo != f"{mn:02d}":
+                problems.append(f"tháng 1 và 2 phải có số 0 đứng trước: “tháng {mn:02d}”, không “tháng {mo}”")
+            elif mn >= 3 and mo != str(mn):
+                problems.append(f"tháng 3–12 không có số 0 đứng trước: “tháng {mn}”, không “tháng {mo}”")
+    if not BLANKS.match(y):
+        if not (y.isdigit() and len(y) == 4):
+            problems.append(f"năm “{y}” phải đủ 4 chữ số")
+        else:
+            yn = int(y)
+    if dn and mn and yn and not problems:
+        try:
+            date(yn, mn, dn)
+        except ValueError:
+            problems.append(f"không có ngày {dn}/{mn}/{yn}")
+    for msg in problems:
+        out.add("ND30-DATE", msg, p)
+    props = [view.run_props(p, r) for r in text_runs(p.el)]
+    if props and not all(pr.italic for pr in props):
+        out.add("ND30-DATE-STYLE", "dòng địa danh, ngày tháng phải in nghiêng", p)
+    rng = rule_book()["sizes_pt"]["date"]
+    bad = _size_ok(props, rng)
+    if bad is not None:
+        out.add("ND30-DATE-STYLE", f"dòng ngày tháng cỡ {bad:g}, cần {rng[0]}–{rng[1]}", p)
+
+
+SO_RE = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>.*)$")
+
+
+def check_symbol(view: DocxView, st: Structure, out: Findings) -> None:
+    abbrs = rule_book()["type_abbreviations"]
+    p = st.so
+    if p is None:
+        if st.quoc_hieu is not None:
+            out.add("ND30-SO-KY-HIEU", "không tìm thấy dòng “Số: …/…” (số, ký hiệu văn bản)",
+                    st.quoc_hieu)
+        return
+    raw = p.text.split("\n")[0].replace("\u00a0", " ").strip()
+    t = norm(raw)
+    m = SO_RE.match(t)
+    if not m:
+        out.add("ND30-SO-KY-HIEU", "dòng số, ký hiệu phải có dạng “Số: 12/KH-BCĐ”", p)
+        return
+    num, sym = m.group("num"), m.group("sym").strip()
+    if not BLANKS.match(num):
+        if num.isdigit() and int(num) < 10 and len(num) < 2:
+            out.add("ND30-SO-KY-HIEU", f"số dưới 10 phải có số 0 đứng trước: “{int(num):02d}”", p)
+        if re.search(r"\S\s+/|/\s+\S", raw):
+            out.add("ND30-SO-KY-HIEU", "không để cách chữ trước hoặc sau dấu “/”", p)
+    if re.search(r"\s-|-\s", sym):
+        out.add("ND30-SO-KY-HIEU", "không để cách chữ quanh dấu “-” trong ký hiệu", p)
+    if any(seg != seg.upper() and seg not in abbrs.values() for seg in sym.split("-")):
+        out.add("ND30-SO-KY-HIEU", f"ký hiệu “{sym}” phải viết chữ in hoa", p)
+    first = sym.split("-")[0].strip()
+    by_abbr = {v: k for k, v in abbrs.items()}
+    if st.type_name:
+        want = abbrs[st.type_name]
+        if first != want or "-" not in sym:
+            out.add("ND30-TEN-LOAI", f"văn bản là {st.type_name} thì ký hiệu bắt đầu bằng "
+                                     f"“{want}-”, đang là “{sym}”", p)
+    elif first in by_abbr:
+        if st.vv is not None:
+            out.add("ND30-TEN-LOAI", f"công văn không có chữ viết tắt tên loại; ký hiệu “{sym}” "
+                                     f"bắt đầu bằng “{first}” ({by_abbr[first]})", p)
+        else:
+            out.add("ND30-TEN-LOAI", f"ký hiệu “{sym}” là của {by_abbr[first]} nhưng đầu văn bản "
+                                     f"không có tên loại “{by_abbr[first].upper()}”", p)
+
+
+BASIS_STARTS = ("Căn cứ", "Thực hiện", "Theo đề nghị", "Xét đề nghị")
+
+
+def check_basis(view: DocxView, st: Structure, out: Findings) -> None:
+    start = st.title.seq if st.title is not None else 0
+    body = [p for p in view.paras if not p.in_table and p.seq > start and norm(p.text)]
+    block: list[Para] = []
+    for p in body[:15]:
+        t = norm(p.text)
+        if not block and not t.startswith("Căn cứ"):
+            continue
+        if t.startswith(BASIS_STARTS):
+            block.append(p)
+        elif block:
+            break
+    if not block:
+        return
+    nxt = body[body.index(block[-1]) + 1] if body.index(block[-1]) + 1 < len(body) else None
+    for i, p in enumerate(block):
+        t = norm(p.text)
+        props = [view.run_props(p, r) for r in text_runs(p.el)]
+        if props and not all(pr.italic for pr in props):
+            out.add("ND30-CAN-CU", "dòng căn cứ phải in nghiêng", p)
+        last = i == len(block) - 1
+        if not last and not t.endswith(";"):
+            out.add("ND30-CAN-CU", "mỗi dòng căn cứ kết thúc bằng dấu “;”", p)
+        elif last and not t.endswith("."):
+            enacting = nxt is not None and norm(nxt.text).isupper()
+            if not t.endswith(";") or enacting or nxt is None:
+                out.add("ND30-CAN-CU", "dòng căn cứ cuối cùng kết thúc bằng dấu “.”", p)
+
+
+def _followers(view: DocxView, p: Para) -> list[Para]:
+    """Paragraphs after ``p`` in the same container (same table cell, or the body)."""
+    same = ({k: p.location[k] for k in ("table", "row", "cell")} if p.in_table else None)
+    out = []
+    for q in view.paras[p.seq + 1:]:
+        here = ({k: q.location[k] for k in ("table", "row", "cell")} if q.in_table else None)
+        if here != same:
+            break
+        out.append(q)
+    return out
+
+
+def _dash_items(view: DocxView, p: Para, head: str) -> tuple[list[tuple[Para, str]], str]:
+    """Lines after ``head`` in ``p`` and the "- …" paragraphs that follow it."""
+    lines = [norm(x) for x in p.text.split("\n")]
+    rest = norm(lines[0][len(head):].lstrip().lstrip(":")) if lines[0].startswith(head) else ""
+    items = [(p, x) for x in lines[1:] if x]
+    for q in _followers(view, p):
+        t = norm(q.text)
+        if not t:
+            if items:
+                break
+            continue
+        if not t.startswith(("-", "+", "–")):
+            break
+        items += [(q, norm(x)) for x in q.text.split("\n") if norm(x)]
+    return items, rest
+
+
+def check_kinh_gui(view: DocxView, st: Structure, out: Findings) -> None:
+    p = st.kinh_gui
+    if p is None:
+        return
+    items, rest = _dash_items(view, p, "Kính gửi")
+    if rest:
+        if rest.startswith(("-", "–")):
+            out.add("ND30-KINH-GUI", "một nơi nhận thì ghi ngay sau “Kính gửi:”, không gạch đầu dòng", p)
+    elif len(items) == 1:
+        out.add("ND30-KINH-GUI", "chỉ một nơi nhận thì ghi cùng dòng với “Kính gửi:”", p)
+    elif not items:
+        out.add("ND30-KINH-GUI", "sau “Kính gửi:” không có nơi nhận", p)
+    for i, (q, t) in enumerate(items if not rest else []):
+        end = "." if i == len(items) - 1 else ";"
+        if not t.startswith("-") or not t.endswith(end):
+            out.add("ND30-KINH-GUI", f"mỗi nơi nhận một dòng “- …{end}”: “{t[:40]}”", q)
+    size = main_size(view, p)
+    if size is not None and size != 14:
+        out.add("ND30-KINH-GUI", f"“Kính gửi:” cỡ 14 (đang là {size:g})", p)
+
+
+def check_noi_nhan(view: DocxView, st: Structure, out: Findings) -> None:
+    p = st.noi_nhan
+    if p is None:
+        return
+    first = norm(p.text.split("\n")[0])
+    if not first.startswith("Nơi nhận:"):
+        out.add("ND30-NOI-NHAN", "viết “Nơi nhận:” (có dấu hai chấm)", p)
+    props = _line_props(view, p, "noi nhan")[1]
+    if props and not all(pr.bold and pr.italic for pr in props):
+        out.add("ND30-NOI-NHAN", "“Nơi nhận:” in đậm, nghiêng", p)
+    items, rest = _dash_items(view, p, "Nơi nhận")
+    if rest and not items:
+        items = [(p, rest)]
+    if not items:
+        out.add("ND30-NOI-NHAN", "dưới “Nơi nhận:” không có nơi nhận nào", p)
+        return
+    for i, (q, t) in enumerate(items):
+        last = i == len(items) - 1
+        if not t.startswith("-"):
+            out.add("ND30-NOI-NHAN", f"mỗi nơi nhận bắt đầu bằng “-”: “{t[:40]}”", q)
+        elif not last and not t.endswith(";"):
+            out.add("ND30-NOI-NHAN", f"nơi nhận kết thúc bằng “;”: “{t[:40]}”", q)
+    q, t = items[-1]
+    body = t.lstrip("-– ").strip()
+    if not body.startswith("Lưu"):
+        out.add("ND30-NOI-NHAN", "dòng cuối của nơi nhận phải là “- Lưu: VT, …”", q)
+    else:
+        if not re.match(r"Lưu\s*:", body):
+            out.add("ND30-NOI-NHAN", "viết “- Lưu: VT, …” (có dấu hai chấm)", q)
+        if not t.endswith("."):
+            out.add("ND30-NOI-NHAN", "dòng “- Lưu: …” kết thúc bằng dấu “.”", q)
+
+
+# "K.T.", "K/T", "KT CHỦ TỊCH", "KT.CHỦ TỊCH", "T.M", "TM:" …; the right forms are "KT. X".
+BAD_PREFIX = re.compile(
+    r"^(?:(?:T\s*[./]\s*M|K\s*[./]\s*T|T\s*[./]\s*L|T\s*[./]?\s*U\s*[./]\s*Q|TU\s*[./]\s*Q)\b\.?"
+    r"|(?:TM|KT|TL|TUQ)(?=\s)|(?:TM|KT|TL|TUQ|Q)\.(?=\S)|(?:TM|KT|TL|TUQ|Q)\s*[:,])")
+SPELLED = {"THAY MẶT": "TM.", "KÝ THAY": "KT.", "THỪA LỆNH": "TL.", "THỪA ỦY QUYỀN": "TUQ.",
+           "THỪA UỶ QUYỀN": "TUQ."}
+
+
+def _signature_paras(view: DocxView, st: Structure) -> list[Para]:
+    nn = st.noi_nhan
+    end = st.annex.seq if st.annex is not None else len(view.paras)
+    if nn is not None and nn.in_table:
+        t = nn.location["table"]
+        return [p for p in view.paras if p.in_table and p.location["table"] == t
+                and p.location["cell"] != nn.location["cell"]]
+    if nn is not None:
+        listed = {q.seq for q, _ in _dash_items(view, nn, "Nơi nhận")[0]}
+        return [p for p in view.paras[max(0, nn.seq - 10):min(end, nn.seq + 25)]
+                if p is not nn and p.seq not in listed]
+    return view.paras[max(0, end - 15):end]
+
+
+def check_authority(view: DocxView, st: Structure, out: Findings) -> None:
+    lines: list[tuple[Para, str]] = []
+    for p in _signature_paras(view, st):
+        lines += [(p, norm(x)) for x in p.text.split("\n") if norm(x)]
+    for i, (p, t) in enumerate(lines):
+        word = fold(t).split(" ")[0] if t else ""
+        if word in ("tm", "kt", "tl", "tuq") and t != t.upper():
+            out.add("ND30-QUYEN-HAN", f"quyền hạn, chức vụ người ký viết chữ in hoa: “{t}”", p)
+            continue
+        if t != t.upper():
+            continue
+        if BAD_PREFIX.match(t):
+            out.add("ND30-QUYEN-HAN", f"chữ viết tắt quyền hạn sai dạng: “{t}”; viết “TM.”, "
+                                      "“KT.”, “TL.”, “TUQ.” hoặc “Q.” rồi một dấu cách", p)
+            continue
+        for spelled, abbr in SPELLED.items():
+            if t.startswith(spelled + " "):
+                out.add("ND30-QUYEN-HAN", f"viết tắt “{spelled}” thành “{abbr}”: “{t}”", p)
+        if t.startswith("KT. "):
+            nxt = lines[i + 1][1] if i + 1 < len(lines) else ""
+            if not nxt or nxt != nxt.upper():
+                out.add("ND30-QUYEN-HAN", f"sau “{t}” phải có dòng chức vụ của người ký thay "
+                                          "(ví dụ “PHÓ CHỦ TỊCH”)", p)
+
+
+TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\{%|%\}|\}\}")
+NONE_RE = re.compile(r"(?<![\w])None(?![\w])")
+
+
+def check_leftovers(view: DocxView, out: Findings) -> None:
+    def scan(text: str, where) -> None:
+        m = TAG_RE.search(text)
+        if m:
+            out.add("ND30-LEFTOVER-TAG", f"còn thẻ mẫu chưa điền: “{m.group(0)[:40]}”", where)
+        if NONE_RE.search(text):
+            out.add("ND30-LEFTOVER-NONE", "có chữ “None” — một trường để trống đã bị in ra", where)
+    for p in view.paras:
+        scan(p.text, p)
+    seen = set()
+    for i, sec in enumerate(view.doc.sections):
+        for part in (sec.header, sec.first_page_header, sec.even_page_header,
+                     sec.footer, sec.first_page_footer, sec.even_page_footer):
+            if part.is_linked_to_previous or id(part._element) in seen:
+                continue
+            seen.add(id(part._element))
+            for para in part.paragraphs:
+                scan(para.text, {"section": i, "excerpt": para.text[:60]})
