@@ -88,3 +88,12 @@ def _calendar_step(lp: LoadedPlan, res: BuildResult, dirs: list[Path]) -> None:
 
 
 EXTRA_STEPS.append(_calendar_step)
+
+
+def _letter_step(lp: LoadedPlan, res: BuildResult, dirs: list[Path]) -> None:
+    from .documents.letter_drafts import plan_letter_step
+
+    plan_letter_step(lp, res, dirs)
+
+
+EXTRA_STEPS.append(_letter_step)

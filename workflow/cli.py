@@ -55,6 +55,7 @@ LAZY = {
     "check": ("workflow.commands.plan_cmds:check", "Kiểm tra tệp kế hoạch (lỗi: mã 2; cảnh báo)"),
     "build": ("workflow.commands.plan_cmds:build", "Tạo văn bản .docx (và PDF) từ tệp kế hoạch"),
     "calendar": ("workflow.commands.calendar_cmds:calendar", "Lịch thời hạn .ics cho từng đơn vị; đưa lên CalDAV"),
+    "overdue": ("workflow.commands.letter_cmds:overdue", "Nhiệm vụ chậm hạn theo đơn vị; soạn công văn đôn đốc (--draft)"),
     "agenda": ("workflow.commands.calendar_cmds:agenda", "Các thời hạn sắp tới và số ngày còn lại"),
 }
 

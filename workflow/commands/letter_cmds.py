@@ -1,0 +1,76 @@
+"""`kehoach overdue`: late tasks per unit, and the đôn đốc letters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from ..cli import echo_json
+from ..errors import EXIT_FINDINGS
+
+
+class _Day(click.ParamType):
+    name = "NGÀY"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(value, fmt).date()
+            except ValueError:
+                pass
+        self.fail(f"không hiểu ngày {value!r}; viết YYYY-MM-DD hoặc DD/MM/YYYY", param, ctx)
+
+
+DAY = _Day()
+
+
+@click.command(help=(
+    "Liệt kê các cặp (nhiệm vụ, đơn vị) chậm hạn tại ngày --on: hạn cuối của nhiệm vụ đã qua "
+    "mà tệp trạng thái chưa ghi đơn vị đó hoàn thành. Nhiệm vụ của một nhóm (ví dụ UBND các "
+    "phường) tính cho từng thành viên; đơn vị phối hợp không bị tính (thêm --co-owners để tính).\n\n"
+    "Mã thoát: 0 không có ai chậm; 1 có cặp chậm hạn; 2 dữ liệu hoặc lệnh sai.\n\n"
+    "Ví dụ:  kehoach overdue config/plans/ba-dinh-2024.yaml --on 2024-11-05 "
+    "--status config/status/ba-dinh-2024.yaml --draft"))
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--on", "on", type=DAY, required=True, help="Ngày xét (YYYY-MM-DD hoặc DD/MM/YYYY)")
+@click.option("--status", "status", type=click.Path(path_type=Path), default=None,
+              help="Tệp trạng thái: nhiệm vụ nào đơn vị nào đã xong, ngày nào")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
+@click.option("--draft", is_flag=True, help="Soạn mỗi đơn vị chậm một công văn đôn đốc (.docx)")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Thư mục công văn (mặc định out/<năm>/don-doc-<ngày xét>)")
+@click.option("--new-deadline", type=DAY, default=None,
+              help="Hạn mới ghi trong công văn (mặc định: ngày xét + 7 ngày, tránh thứ Bảy, Chủ nhật, ngày lễ)")
+@click.option("--co-owners", is_flag=True, help="Tính cả đơn vị phối hợp")
+@click.option("--templates", type=click.Path(path_type=Path), default=None,
+              help="Thư mục mẫu riêng (cong-van.docx, cong-van-don-doc.yaml)")
+def overdue(plan: Path, on: date, status: Path | None, as_json: bool, draft: bool,
+            out_dir: Path | None, new_deadline: date | None, co_owners: bool, templates: Path | None):
+    from ..overdue import find_overdue
+    from ..plan.overdue import by_unit
+
+    res = find_overdue(plan, on=on, status=status, draft=draft, out_dir=out_dir,
+                       new_deadline=new_deadline, co_owners=co_owners, templates=templates)
+    if as_json:
+        echo_json(res.to_json())
+    else:
+        groups = by_unit(res.pairs)
+        for uid, items in groups.items():
+            click.echo(f"{res.plan.unit_name(uid)} ({uid}):")
+            for p in items:
+                click.echo(f"  - {p.task.id}: {p.task.summary} — hạn cuối {p.due:%d/%m/%Y}, "
+                           f"quá {p.days_late_on(on)} ngày")
+        if res.pairs:
+            click.echo(f"Ngày {on:%d/%m/%Y}: {len(res.pairs)} lượt nhiệm vụ chậm hạn ở {len(groups)} đơn vị.")
+        else:
+            click.echo(f"Ngày {on:%d/%m/%Y}: không có nhiệm vụ nào chậm hạn.")
+        for uid, path in res.letters:
+            click.echo(f"  công văn đôn đốc  {path}")
+        if res.new_deadline:
+            click.echo(f"Hạn mới trong công văn: {res.new_deadline:%d/%m/%Y}.")
+    if res.pairs:
+        raise click.exceptions.Exit(EXIT_FINDINGS)

@@ -1,0 +1,172 @@
+"""Letters drafted from a plan: "V/v triển khai Kế hoạch …" to the owning units, and one
+"V/v đôn đốc …" per late unit.
+
+The wording lives in YAML files beside the .docx templates
+(``kehoach/cong-van-trien-khai.yaml``, ``kehoach/cong-van-don-doc.yaml``); a user's copy in
+a template folder wins. Their strings are Jinja (sandboxed, plain text) filled from the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from ..errors import InputError, ProblemList
+from ..plan import yamlsource
+from ..plan.letter import TYPE_ABBREVIATIONS, Letter
+from ..plan.loader import LoadedPlan, validate_model
+from ..plan.overdue import LatePair
+from . import vnformat
+from .context import _issuer_phrase, document_context
+from .letters import build_letter_docx
+from .templates import find_template
+
+TRIEN_KHAI = "kehoach/cong-van-trien-khai.yaml"
+DON_DOC = "kehoach/cong-van-don-doc.yaml"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def letter_symbol(plan_symbol: str) -> str:
+    """A công văn carries no type abbreviation: "KH-BCĐ" → "BCĐ"."""
+    head, _, rest = plan_symbol.partition("-")
+    return rest if rest and head in TYPE_ABBREVIATIONS else plan_symbol
+
+
+def plan_words(lp: LoadedPlan) -> dict:
+    """Variables every drafted letter may use."""
+    d = document_context(lp.plan.document)
+    title = _one_line(lp.plan.document.title)
+    ref_short = f"{d['type']} số {d['number_text']}/{d['symbol']}"
+    return {
+        "issuer": _issuer_phrase(lp.plan),
+        "plan_ref_short": ref_short,
+        "plan_ref": f"{ref_short} {d['date_text']}",
+        "title_lc": title[:1].lower() + title[1:],
+        "year": lp.year,
+    }
+
+
+def _wording(rel: str, template_dirs) -> tuple[dict, yamlsource.Positions]:
+    path = find_template(rel, user_dirs=list(template_dirs))
+    data, pos = yamlsource.load(path)
+    if not isinstance(data, dict):
+        raise InputError(pos.problem((), "tệp lời văn phải là ánh xạ khóa: giá trị"))
+    return data, pos
+
+
+def _fill(value, words: dict, pos: yamlsource.Positions, path: tuple, problems: ProblemList):
+    """Render every string of ``value`` with ``words`` (sandboxed Jinja, plain text)."""
+    from jinja2 import StrictUndefined, TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    if isinstance(value, dict):
+        return {k: _fill(v, words, pos, path + (k,), problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, words, pos, path + (i,), problems) for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+    env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
+    try:
+        return _one_line(env.from_string(value).render(**words))
+    except TemplateError as e:
+        problems.add(pos.problem(path, f"không điền được lời văn: {e}"))
+        return value
+
+
+def _letter(data: dict, pos, problems: ProblemList) -> Letter | None:
+    return validate_model(Letter, data, pos, problems)
+
+
+def _base(lp: LoadedPlan, words: dict, text: dict, pos, problems: ProblemList) -> dict:
+    doc = lp.plan.document
+    return {
+        "kind": "cong-van",
+        "document": {
+            "parent_body": doc.parent_body,
+            "issuing_body": doc.issuing_body,
+            "issuer_name": words["issuer"],
+            "symbol": letter_symbol(doc.symbol),
+            "place": doc.place,
+            "date": {"day": None, "month": doc.date.month, "year": doc.date.year},
+            "subject": _fill(text.get("subject", ""), words, pos, ("subject",), problems),
+        },
+        "recipients": _fill(text.get("recipients", ["Như trên"]), words, pos, ("recipients",), problems),
+        "archive": lp.plan.archive,
+        "signer": lp.plan.signer.model_dump(),
+    }
+
+
+def owning_units(lp: LoadedPlan) -> list[str]:
+    """Units that own a part of the plan, in the plan's order, each once."""
+    out: list[str] = []
+    for part in lp.plan.implementation:
+        if part.unit not in out:
+            out.append(part.unit)
+    return out
+
+
+def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
+    """The "V/v triển khai Kế hoạch …" letter: Kính gửi = the plan's owning units.
+
+    Raises :class:`InputError` when the wording file is broken.
+    """
+    text, pos = _wording(TRIEN_KHAI, template_dirs)
+    words = plan_words(lp)
+    problems = ProblemList()
+    data = _base(lp, words, text, pos, problems)
+    units = owning_units(lp)
+    body = [{"p": s} for s in _fill(text.get("intro", []), words, pos, ("intro",), problems)]
+    for uid in units:
+        owned = [t for t in lp.tasks if t.owner == uid]
+        dated = [t for t in owned if t.first_day() is not None]
+        first = min(dated, key=lambda t: t.first_day()) if dated else None
+        line = _fill(text.get("unit_line", "{{ unit }}"), {
+            **words, "unit": lp.unit_name(uid), "count": len(owned),
+            "first": "; ".join(first.phrases) if first else ""}, pos, ("unit_line",), problems)
+        body.append({"bullet": line})
+    body += [{"p": s} for s in _fill(text.get("outro", []), words, pos, ("outro",), problems)]
+    data.update(to=units, body=body)
+    letter = _letter(data, pos, problems)
+    problems.raise_if_errors()
+    return letter
+
+
+def reminder_letter(lp: LoadedPlan, unit: str, pairs: list[LatePair], *, on: date,
+                    new_deadline: date, template_dirs=()) -> Letter:
+    """One "V/v đôn đốc …" letter to ``unit`` listing its late tasks and a new deadline."""
+    text, pos = _wording(DON_DOC, template_dirs)
+    words = {**plan_words(lp), "unit": lp.unit_name(unit), "on": vnformat.short_date(on),
+             "new_deadline": vnformat.short_date(new_deadline)}
+    problems = ProblemList()
+    data = _base(lp, words, text, pos, problems)
+    data["document"]["date"] = {"day": None, "month": on.month, "year": on.year}
+    body = [{"p": s} for s in _fill(text.get("intro", []), words, pos, ("intro",), problems)]
+    for p in pairs:
+        line = _fill(text.get("task_line", "{{ summary }}"), {
+            **words, "summary": p.task.summary, "text": _one_line(p.task.text),
+            "deadline": "; ".join(p.task.phrases), "due": vnformat.short_date(p.due),
+            "days": p.days_late_on(on)}, pos, ("task_line",), problems)
+        body.append({"bullet": line})
+    body += [{"p": s} for s in _fill(text.get("outro", []), words, pos, ("outro",), problems)]
+    data.update(to=[unit], body=body)
+    letter = _letter(data, pos, problems)
+    problems.raise_if_errors()
+    return letter
+
+
+def safe_name(uid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", uid).strip("-") or "don-vi"
+
+
+def plan_letter_step(lp: LoadedPlan, res, dirs) -> None:
+    """Build stage: the triển khai letter next to the Kế hoạch .docx."""
+    if not lp.plan.implementation:
+        return
+    letter = plan_letter(lp, template_dirs=dirs)
+    target = Path(res.out_dir) / f"{lp.path.stem}-cong-van-trien-khai.docx"
+    build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
+    res.outputs.append(("cong-van", target))

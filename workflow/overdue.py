@@ -1,0 +1,66 @@
+"""`kehoach overdue`: late (task, unit) pairs on a day, and optionally the đôn đốc letters.
+
+Keyword-only API; the CLI only maps flags onto :func:`find_overdue`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .plan.loader import LoadedPlan, load_plan
+from .plan.overdue import LatePair, by_unit, default_new_deadline, late_pairs, report_json
+from .plan.status import load_status
+
+
+@dataclass
+class OverdueResult:
+    plan: LoadedPlan
+    on: date
+    pairs: list[LatePair]
+    status_file: str | None
+    new_deadline: date | None = None
+    letters: list[tuple[str, Path]] = field(default_factory=list)  # (unit, .docx)
+
+    def to_json(self) -> dict:
+        return report_json(self.plan, self.pairs, on=self.on, status_file=self.status_file,
+                           new_deadline=self.new_deadline,
+                           letters=[(u, str(p)) for u, p in self.letters] if self.letters else None)
+
+
+def find_overdue(plan_path: str | Path, *, on: date, status: str | Path | None = None,
+                 draft: bool = False, out_dir: Path | None = None,
+                 new_deadline: date | None = None, co_owners: bool = False,
+                 templates: Path | None = None) -> OverdueResult:
+    """Late pairs of the plan on ``on`` given the status file; with ``draft``, write one
+    đôn đốc letter per late unit into ``out_dir`` (default out/<year>/don-doc-<on>/).
+
+    Raises :class:`InputError` for a bad plan, status file or wording file, or a new
+    deadline not after ``on`` (nothing is written then).
+    """
+    lp = load_plan(plan_path)
+    st = load_status(status, lp)
+    pairs = late_pairs(lp, st, on=on, co_owners=co_owners)
+    res = OverdueResult(plan=lp, on=on, pairs=pairs, status_file=str(status) if status else None)
+    if not draft:
+        return res
+    if new_deadline is not None and new_deadline <= on:
+        raise InputError(Problem(file="<dòng lệnh>", field="--new-deadline",
+                                 message=f"hạn mới {new_deadline:%d/%m/%Y} phải sau ngày xét {on:%d/%m/%Y}"))
+    res.new_deadline = new_deadline or default_new_deadline(on)
+    from .build import template_dirs
+    from .documents.letter_drafts import reminder_letter, safe_name
+    from .documents.letters import build_letter_docx
+
+    dirs = template_dirs(lp, templates)
+    out = Path(out_dir) if out_dir else Path("out") / str(lp.year) / f"don-doc-{on.isoformat()}"
+    letters = [(uid, reminder_letter(lp, uid, items, on=on, new_deadline=res.new_deadline,
+                                     template_dirs=dirs))
+               for uid, items in by_unit(pairs).items()]  # all checked before any is written
+    for uid, letter in letters:
+        target = out / f"{lp.path.stem}-don-doc-{safe_name(uid)}.docx"
+        build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
+        res.letters.append((uid, target))
+    return res
