@@ -55,8 +55,15 @@ LAZY = {
     "check": ("workflow.commands.plan_cmds:check", "Kiểm tra tệp kế hoạch (lỗi: mã 2; cảnh báo)"),
     "build": ("workflow.commands.plan_cmds:build", "Tạo văn bản .docx (và PDF) từ tệp kế hoạch"),
     "calendar": ("workflow.commands.calendar_cmds:calendar", "Lịch thời hạn .ics cho từng đơn vị; đưa lên CalDAV"),
-    "overdue": ("workflow.commands.letter_cmds:overdue", "Nhiệm vụ chậm hạn theo đơn vị; soạn công văn đôn đốc (--draft)"),
     "agenda": ("workflow.commands.calendar_cmds:agenda", "Các thời hạn sắp tới và số ngày còn lại"),
+    "remind": ("workflow.commands.remind_cmds:remind", "Thư nhắc việc đúng hạn cho các đơn vị (plan, sync, run-due, serve, log)"),
+    "overdue": ("workflow.commands.letter_cmds:overdue", "Nhiệm vụ chậm hạn theo đơn vị; soạn công văn đôn đốc (--draft)"),
+    "import": ("workflow.commands.import_cmds:import_", "Đọc Kế hoạch Word/.txt năm trước thành tệp YAML"),
+    "new": ("workflow.commands.import_cmds:new", "Kế hoạch năm sau từ kế hoạch năm nay (--from, --year)"),
+    "diff": ("workflow.commands.import_cmds:diff", "So sánh hai kế hoạch; --draft: công văn điều chỉnh"),
+    "criteria": ("workflow.commands.stats_cmds:criteria", "Bộ tiêu chí công nhận PCGD, XMC (show)"),
+    "evaluate": ("workflow.commands.stats_cmds:evaluate", "Đánh giá số liệu PCGD, XMC theo tiêu chí: mức đạt từng đơn vị"),
+    "report": ("workflow.commands.stats_cmds:report", "Báo cáo PCGD, XMC tháng 10 (.docx, .xlsx); report template: mẫu nhập liệu"),
 }
 
 

@@ -1,0 +1,194 @@
+"""`kehoach remind plan | sync | run-due | serve | log`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..cli import CONTEXT, echo_json
+from ..errors import EXIT_FINDINGS
+
+DB_HELP = "Sổ nhắc việc (SQLite); mặc định .kehoach/nhac-viec.sqlite trong thư mục đang chạy"
+SETTINGS_HELP = "Tệp cấu hình; mặc định config/settings.yaml nếu có"
+NOW_HELP = "Coi như bây giờ là thời điểm này (2024-09-23 hoặc 2024-09-23T07:30), để thử"
+
+db_opt = click.option("--db", type=click.Path(path_type=Path), default=None, help=DB_HELP)
+settings_opt = click.option("--settings", "settings_path", type=click.Path(path_type=Path),
+                            default=None, help=SETTINGS_HELP)
+status_opt = click.option("--status", type=click.Path(path_type=Path), default=None,
+                          help="Tệp trạng thái: nhiệm vụ đã hoàn thành thì không nhắc")
+now_opt = click.option("--now", "now_text", default=None, help=NOW_HELP)
+json_opt = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
+dry_opt = click.option("--dry-run", is_flag=True, help="Chỉ xem trước, không gửi, không ghi gì")
+
+
+def _db(db: Path | None) -> Path:
+    from ..reminders.service import DEFAULT_DB
+
+    return db or DEFAULT_DB
+
+
+@click.group(context_settings=CONTEXT,
+             help="Thư nhắc việc cho các đơn vị: đúng ngày, mỗi thư một lần.\n\n"
+                  "Thường dùng:  kehoach remind sync KẾ_HOẠCH  rồi  kehoach remind serve\n"
+                  "(hoặc đặt cron chạy  kehoach remind run-due  mỗi giờ).")
+def remind():
+    pass
+
+
+@remind.command("plan", help="Xem lời nhắc nào gửi đơn vị nào, ngày nào (không gửi gì).")
+@click.argument("plan", type=click.Path(path_type=Path))
+@status_opt
+@settings_opt
+@click.option("--unit", default=None, help="Chỉ xem một đơn vị (mã đơn vị)")
+@json_opt
+@dry_opt
+def plan_cmd(plan, status, settings_path, unit, as_json, dry_run):
+    from ..reminders.service import plan_reminders
+
+    view = plan_reminders(plan=plan, status=status, settings=settings_path, unit=unit)
+    if as_json:
+        echo_json(view.to_json())
+        return
+    click.echo(f"Nhắc việc theo {view.ref}")
+    for u in view.units:
+        to = ", ".join(u["emails"]) or "KHÔNG CÓ ĐỊA CHỈ THƯ"
+        click.echo(f"\n{u['label']} ({u['unit']}) — {to}")
+        for r in u["reminders"]:
+            mark = "" if r["sendable"] else "  [không gửi được]"
+            click.echo(f"  {r['due'][:16].replace('T', ' ')}  {r['status']}: {r['summary']} — "
+                       f"{r['deadline']}{mark}")
+    for w in view.warnings:
+        click.echo(str(w), err=True)
+    n = sum(len(u["reminders"]) for u in view.units)
+    click.echo(f"\n{n} lời nhắc cho {len(view.units)} đơn vị; {len(view.computed.done)} bỏ qua vì "
+               f"đã hoàn thành; {len(view.computed.undated)} nhiệm vụ không có ngày cụ thể; "
+               f"{len(view.warnings)} cảnh báo.")
+
+
+@remind.command("sync", help="Cập nhật sổ nhắc việc theo kế hoạch (sau mỗi lần sửa kế hoạch "
+                             "hoặc tệp trạng thái): thêm việc mới, dời ngày đã đổi, hủy việc đã "
+                             "bỏ hoặc đã xong.")
+@click.argument("plan", type=click.Path(path_type=Path))
+@status_opt
+@db_opt
+@settings_opt
+@now_opt
+@json_opt
+@dry_opt
+def sync_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
+    from ..reminders.service import load_settings, parse_now, sync_plan
+
+    s = load_settings(settings_path)
+    res = sync_plan(plan=plan, status=status, db=_db(db), settings=s,
+                    now=parse_now(now_text, s), dry_run=dry_run)
+    if as_json:
+        echo_json(res.to_json())
+        return
+    for w in res.warnings:
+        click.echo(str(w), err=True)
+    for key, reason in res.cancelled:
+        click.echo(f"  hủy  {key}: {reason}")
+    head = "Xem trước (chưa ghi): " if dry_run else ""
+    click.echo(f"{head}{res.plan}: thêm {res.added}, dời/cập nhật {res.rescheduled}, "
+               f"khôi phục {res.restored}, hủy {len(res.cancelled)}, giữ nguyên {res.unchanged}; "
+               f"{res.done_skipped} bỏ qua vì đã hoàn thành; lịch .ics đính kèm cho "
+               f"{res.calendars} đơn vị.")
+
+
+def _print_run(res) -> None:
+    for m in res.sent:
+        click.echo(f"  đã gửi   {', '.join(m['recipients'])}: {m['subject']}")
+    for m in res.failed:
+        again = f" (thử lại lúc {m['next_try'][:16].replace('T', ' ')})" if m.get("next_try") else ""
+        click.echo(f"  LỖI      {m['unit']}: {m['error']}{again}")
+    for m in res.missed:
+        click.echo(f"  bỏ lỡ    {m['unit']}: {m['task']} (ngày nhắc {m['due'][:10]})")
+    for msgid in res.in_doubt:
+        click.echo(f"  gửi lại  {msgid} (tiến trình trước dừng giữa chừng)")
+    head = "Xem trước (không gửi): " if res.dry_run else ""
+    via = f" qua {res.transport}" if res.transport else ""
+    click.echo(f"{head}{res.now.isoformat(timespec='minutes')}: gửi {len(res.sent)} thư{via}, "
+               f"lỗi {len(res.failed)}, bỏ lỡ {len(res.missed)}.")
+
+
+@remind.command("run-due", help="Gửi mọi thư nhắc đã đến hạn mà chưa gửi (cho cron, người vận "
+                                "hành và kiểm thử). Có KẾ_HOẠCH thì cập nhật sổ theo kế hoạch trước.")
+@click.argument("plan", type=click.Path(path_type=Path), required=False)
+@status_opt
+@db_opt
+@settings_opt
+@now_opt
+@json_opt
+@dry_opt
+def run_due_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
+    from ..reminders.service import load_settings, parse_now, run_due
+
+    s = load_settings(settings_path)
+    res = run_due(db=_db(db), settings=s, now=parse_now(now_text, s), dry_run=dry_run,
+                  plan=plan, status=status)
+    if as_json:
+        echo_json(res.to_json())
+    else:
+        _print_run(res)
+    if res.failed:
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+@remind.command("serve", help="Chạy liên tục: tự gửi thư nhắc đúng giờ (Ctrl+C để dừng). Mỗi sổ "
+                              "nhắc việc chỉ một tiến trình serve.")
+@db_opt
+@settings_opt
+@now_opt
+@dry_opt
+def serve_cmd(db, settings_path, now_text, dry_run):
+    from ..reminders.service import load_settings, parse_now, run_due
+
+    s = load_settings(settings_path)
+    now = parse_now(now_text, s)
+    if dry_run:
+        _print_run(run_due(db=_db(db), settings=s, now=now, dry_run=True))
+        return
+    from ..reminders.server import serve
+
+    def report(res, nxt):
+        if isinstance(res, Exception):
+            click.echo(f"lỗi: {res}", err=True)
+        elif res.sent or res.failed or res.missed or res.in_doubt:
+            _print_run(res)
+        if nxt is not None:
+            click.echo(f"  lần thức tiếp theo: {nxt.isoformat(timespec='minutes')}")
+
+    def started(info):
+        click.echo(f"kehoach remind serve: sổ {info['db']}, bây giờ {info['now'][:16]}; "
+                   "Ctrl+C để dừng.")
+
+    serve(db=_db(db), settings=s, now=now, report=report, on_start=started)
+
+
+@remind.command("log", help="Nhật ký: các lần gửi (thành công, lỗi), lời nhắc bị hủy, bỏ lỡ.")
+@db_opt
+@settings_opt
+@click.option("-n", "--limit", type=click.IntRange(1, 100000), default=50, show_default=True,
+              help="Số dòng mới nhất")
+@json_opt
+def log_cmd(db, settings_path, limit, as_json):
+    from ..reminders.service import reminder_log
+
+    data = reminder_log(db=_db(db), settings=settings_path, limit=limit)
+    if as_json:
+        echo_json(data)
+        return
+    for e in reversed(data["entries"]):
+        at = e["at"][:16].replace("T", " ")
+        if e["kind"] == "attempt":
+            what = {"ok": "đã gửi", "error": "LỖI", "in-doubt": "gián đoạn", None: "đang gửi"}.get(
+                e["result"], e["result"])
+            extra = f" — {e['error']}" if e.get("error") else ""
+            click.echo(f"{at}  {what:<9} {e['unit']}: {e['subject']}{extra}")
+        else:
+            click.echo(f"{at}  {e['kind']:<9} {e['detail']}")
+    states = ", ".join(f"{k}: {v}" for k, v in sorted(data["counts"].items())) or "trống"
+    click.echo(f"Lời nhắc theo trạng thái — {states}. Lần gửi tới: "
+               f"{(data['next'] or 'không có')[:16].replace('T', ' ')}")

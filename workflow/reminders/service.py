@@ -1,0 +1,316 @@
+"""Reminder API: plan, sync, run-due and log. Keyword-only functions returning data.
+
+The ledger (SQLite, default ``.kehoach/nhac-viec.sqlite``) is the source of truth; these
+functions are what the CLI, ``serve`` and the tests call. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from ..plan.loader import LoadedPlan, load_plan
+from ..plan.status import Status, load_status
+from . import lock, mail
+from .ledger import Ledger
+from .schedule import Computed, compute, plan_key, plan_reference, recipients_of
+from .settings import Settings, load_settings, smtp_password
+from .transport import MaildirTransport, SendError, SmtpTransport
+
+DEFAULT_DB = Path(".kehoach/nhac-viec.sqlite")
+BATCH_LOCK_WAIT = 120.0
+
+
+def _settings(settings: Settings | str | Path | None) -> Settings:
+    return settings if isinstance(settings, Settings) else load_settings(settings)
+
+
+def parse_now(text: str | None, settings: Settings) -> datetime | None:
+    """'2024-09-23' (at the send hour) or '2024-09-23T07:30' (local time unless an offset is
+    given) → an aware datetime. Raises :class:`InputError` on anything else."""
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), settings.reminders.send_time,
+                                    tzinfo=settings.tz)
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(Problem(file="<dòng lệnh>", field="--now",
+                                 message=f"không hiểu thời điểm '{text}'; viết dạng 2024-09-23 "
+                                         "hoặc 2024-09-23T07:30")) from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=settings.tz)
+
+
+def _now(now: datetime | None, settings: Settings) -> datetime:
+    return (now or datetime.now(settings.tz)).astimezone(settings.tz)
+
+
+def _load(plan, status) -> tuple[LoadedPlan, Status]:
+    lp = plan if isinstance(plan, LoadedPlan) else load_plan(plan)
+    st = status if isinstance(status, Status) else load_status(status, lp)
+    return lp, st
+
+
+# --- remind plan ---------------------------------------------------------------------------
+
+@dataclass
+class PlanView:
+    plan: str
+    ref: str
+    computed: Computed
+    units: list[dict]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.computed.warnings
+
+    def to_json(self) -> dict:
+        return {"plan": self.plan, "ref": self.ref, "units": self.units,
+                "done": len(self.computed.done), "undated_tasks": self.computed.undated,
+                "warnings": [w.to_json() for w in self.warnings]}
+
+
+def plan_reminders(*, plan, status=None, settings=None, unit: str | None = None) -> PlanView:
+    """What goes when, per unit (reminders without an address are listed, with a warning)."""
+    s = _settings(settings)
+    lp, st = _load(plan, status)
+    if unit is not None and unit not in lp.units:
+        raise InputError(Problem(file="<dòng lệnh>", field="--unit",
+                                 message=f"không có đơn vị '{unit}' trong danh mục"))
+    c = compute(lp, s, st)
+    by_unit: dict[str, dict] = {}
+    for r, sendable in [(r, True) for r in c.reminders] + [(r, False) for r in c.no_address]:
+        if unit is not None and r.unit != unit:
+            continue
+        u = by_unit.setdefault(r.unit, {"unit": r.unit, "label": r.unit_label,
+                                        "emails": list(r.emails), "reminders": []})
+        e = mail.Entry(r.task, r.summary, r.text, r.phrase, r.start, r.end, r.kind)
+        u["reminders"].append({"due": r.due_at.isoformat(), "kind": r.kind, "task": r.task,
+                               "summary": r.summary, "status": e.status(r.due_date),
+                               "deadline": e.deadline(), "sendable": sendable})
+    units = sorted(by_unit.values(), key=lambda u: u["unit"])
+    for u in units:
+        u["reminders"].sort(key=lambda x: (x["due"], x["task"]))
+    return PlanView(plan=plan_key(lp), ref=plan_reference(lp), computed=c, units=units)
+
+
+# --- remind sync ---------------------------------------------------------------------------
+
+@dataclass
+class SyncResult:
+    plan: str
+    added: int
+    rescheduled: int
+    restored: int
+    unchanged: int
+    cancelled: list[tuple[str, str]]
+    done_skipped: int
+    warnings: list[Problem]
+    calendars: int
+    dry_run: bool
+
+    def to_json(self) -> dict:
+        return {"plan": self.plan, "added": self.added, "rescheduled": self.rescheduled,
+                "restored": self.restored, "unchanged": self.unchanged,
+                "cancelled": [{"key": k, "reason": r} for k, r in self.cancelled],
+                "done_skipped": self.done_skipped, "calendars_attached": self.calendars,
+                "dry_run": self.dry_run, "warnings": [w.to_json() for w in self.warnings]}
+
+
+def _calendars(lp: LoadedPlan, units: set[str]) -> dict[str, bytes]:
+    try:
+        from ..calendars import unit_calendar_bytes
+    except ImportError:  # the calendar stage is not installed: mails go without .ics
+        return {}
+    return {u: unit_calendar_bytes(lp, u) for u in sorted(units)}
+
+
+def sync_plan(*, plan, status=None, db: str | Path = DEFAULT_DB, settings=None,
+              now: datetime | None = None, dry_run: bool = False) -> SyncResult:
+    """Bring the ledger in line with the plan (and status file): add new reminders,
+    reschedule moved ones, cancel those of removed or done tasks. Sent ones stay history."""
+    s = _settings(settings)
+    lp, st = _load(plan, status)
+    c = compute(lp, s, st)
+    t = int(_now(now, s).timestamp())
+    tasks = {task.id: task for task in lp.tasks}
+    done = {(r.task, r.unit) for r in c.done}
+    no_addr = {r.unit for r in c.no_address}
+
+    def reason(key: str) -> str:
+        _, task, unit, *_ = key.split("|")
+        if task not in tasks:
+            return "nhiệm vụ đã bỏ khỏi kế hoạch"
+        if (task, unit) in done or st.is_done(task, unit):
+            return "đơn vị đã hoàn thành nhiệm vụ"
+        if unit not in recipients_of(lp, tasks[task]):
+            return "đơn vị không còn phụ trách nhiệm vụ này"
+        if unit in no_addr:
+            return "đơn vị không còn địa chỉ thư"
+        return "thời hạn đã thay đổi"
+
+    cals = {} if dry_run else _calendars(lp, {r.unit for r in c.reminders})
+    with Ledger(db) as ledger:
+        ch = ledger.sync(plan_key(lp), str(lp.path), plan_reference(lp), c.reminders, reason,
+                         cals, t, dry_run=dry_run,
+                         keep_after=t - s.reminders.late_limit_days * 86400)
+    return SyncResult(plan=plan_key(lp), added=len(ch.added), rescheduled=len(ch.rescheduled),
+                      restored=len(ch.restored), unchanged=ch.unchanged, cancelled=ch.cancelled,
+                      done_skipped=len(c.done), warnings=c.warnings, calendars=len(cals),
+                      dry_run=dry_run)
+
+
+# --- remind run-due ------------------------------------------------------------------------
+
+@dataclass
+class RunResult:
+    now: datetime
+    sent: list[dict] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)
+    in_doubt: list[str] = field(default_factory=list)
+    transport: str = ""
+    dry_run: bool = False
+    sync: SyncResult | None = None
+
+    def to_json(self) -> dict:
+        return {"now": self.now.isoformat(), "transport": self.transport, "dry_run": self.dry_run,
+                "sent": self.sent, "failed": self.failed, "missed": self.missed,
+                "in_doubt": self.in_doubt, "sync": self.sync.to_json() if self.sync else None}
+
+
+class _DryTransport:
+    name = "dry-run"
+
+    def send(self, raw, **_):
+        return None
+
+    def close(self):
+        pass
+
+
+def make_transport(settings: Settings):
+    if settings.smtp.host:
+        return SmtpTransport(settings, smtp_password(settings))
+    return MaildirTransport(settings.outbox)
+
+
+def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = None,
+            dry_run: bool = False, plan=None, status=None, transport=None) -> RunResult:
+    """Send everything due at ``now`` and not yet sent; return what happened.
+
+    With ``plan`` the ledger is synced with it first. ``dry_run`` runs the same steps on a
+    copy of the ledger with a transport that sends nothing. Raises :class:`InputError` when
+    the ledger stays busy or the SMTP password is missing.
+    """
+    s = _settings(settings)
+    when = _now(now, s)
+    db = Path(db)
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="kehoach-dry-") as tmp:
+            copy = Path(tmp) / "copy.sqlite"
+            if db.exists():
+                with Ledger(db) as src, Ledger(copy) as dst:
+                    src.db.backup(dst.db)
+            res = run_due(db=copy, settings=s, now=when, plan=plan, status=status,
+                          transport=_DryTransport())
+            res.dry_run = True
+            return res
+    res = RunResult(now=when)
+    if plan is not None:
+        res.sync = sync_plan(plan=plan, status=status, db=db, settings=s, now=when)
+    t = int(when.timestamp())
+    today = when.date()
+    with lock.hold(db, "batch", wait=BATCH_LOCK_WAIT), Ledger(db) as ledger:
+        res.in_doubt = [m["msgid"] for m in ledger.recover(t)]
+        limit = s.reminders.late_limit_days * 86400
+        res.missed = [{"key": r["key"], "unit": r["unit"], "task": r["task"],
+                       "due": datetime.fromtimestamp(r["due_at"], s.tz).isoformat()}
+                      for r in ledger.expire(t, limit)]
+        groups: dict[tuple, list] = {}
+        for r in ledger.due(t):
+            k = (r["plan"], r["unit"], r["recipients"]) if s.reminders.digest else (r["id"],)
+            groups.setdefault(k, []).append(r)
+        for rows in groups.values():
+            first = rows[0]
+            keys = [r["key"] for r in rows]
+            late = any(datetime.fromtimestamp(r["due_at"], s.tz).date() < today for r in rows)
+            msgid = mail.message_id(keys, s.sender.address)
+            recipients = json.loads(first["recipients"])
+            subj, raw = mail.compose(
+                rows, unit_id=first["unit"], unit_label=first["unit_label"],
+                recipients=recipients, today=today, late=late, settings=s,
+                plan_ref=ledger.plan_ref(first["plan"]),
+                ics=ledger.calendar(first["plan"], first["unit"]), msgid=msgid, now=when)
+            ledger.queue(rows, msgid=msgid, subject=subj, raw=raw, late=late, now=t)
+        _send_all(ledger, s, t, transport, res)
+    return res
+
+
+def _backoff(settings: Settings, attempts: int) -> int:
+    r = settings.reminders.retry
+    minutes = min(r.first_delay_minutes * 2 ** max(attempts - 1, 0), r.max_delay_minutes)
+    return int(minutes * 60)
+
+
+def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult) -> None:
+    todo = ledger.sendable(t)
+    if not todo:
+        res.transport = getattr(transport, "name", "") if transport else ""
+        return
+    own = transport is None
+    transport = transport or make_transport(s)
+    res.transport = transport.name
+    try:
+        down: str | None = None
+        for m in todo:
+            recipients = json.loads(m["recipients"])
+            info = {"unit": m["unit"], "subject": m["subject"], "msgid": m["msgid"],
+                    "recipients": recipients, "late": bool(m["late"])}
+            if down is not None:
+                ledger.defer(m["id"], t, t + _backoff(s, max(m["attempts"], 1)),
+                             f"{m['msgid']}: hoãn vì {down}")
+                res.failed.append({**info, "error": down, "attempted": False})
+                continue
+            aid = ledger.begin(m["id"], transport.name, t)
+            try:
+                note = transport.send(bytes(m["raw"]), msgid=m["msgid"], sender=s.sender.address,
+                                      recipients=recipients)
+            except SendError as e:
+                nxt = t + _backoff(s, m["attempts"] + 1)
+                ledger.failed_attempt(m["id"], aid, t, str(e), nxt)
+                res.failed.append({**info, "error": str(e), "attempted": True,
+                                   "next_try": datetime.fromtimestamp(nxt, s.tz).isoformat()})
+                if e.unreachable:
+                    down = str(e)
+                continue
+            ledger.sent(m["id"], aid, t, note)
+            res.sent.append({**info, "note": note})
+    finally:
+        if own:
+            transport.close()
+
+
+# --- remind log ----------------------------------------------------------------------------
+
+def reminder_log(*, db: str | Path = DEFAULT_DB, settings=None, limit: int = 50) -> dict:
+    """Recent attempts and events (newest first) and the count of reminders per state."""
+    s = _settings(settings)
+    db = Path(db)
+    if not db.exists():
+        raise InputError(Problem(file=str(db), message="chưa có sổ nhắc việc; chạy 'kehoach remind "
+                                                       "sync KẾ_HOẠCH' trước"))
+    with Ledger(db) as ledger:
+        rows = ledger.log(limit)
+        counts = ledger.counts()
+        nxt = ledger.next_wake()
+    for r in rows:
+        r["at"] = datetime.fromtimestamp(r["at"], s.tz).isoformat()
+        r.pop("n", None)
+    return {"db": str(db), "counts": counts, "entries": rows,
+            "next": datetime.fromtimestamp(nxt, s.tz).isoformat() if nxt else None}

@@ -1,0 +1,148 @@
+"""Hand a composed message to the outside world: an SMTP server (yagmail) or a Maildir.
+
+Both take the stored message bytes as they are. ``send`` returns a short note (or None)
+and raises :class:`SendError` with a Vietnamese reason when the message was not accepted.
+
+yagmail is used for the connection (SSL/STARTTLS, login, the SMTP session); two of its
+habits are wrong for a ledger and are overridden here: its composer copies the HTML into the
+"plain" part and attaches any string that happens to be an existing path (we hand it our
+own finished message instead), and its send retries a dropped connection itself, with
+sleeps, and then returns False (we make one attempt and let the ledger retry with backoff,
+so every attempt is recorded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import smtplib
+import socket
+from pathlib import Path
+
+from .settings import Settings
+
+
+class SendError(Exception):
+    """The message was not accepted; ``str()`` is a Vietnamese reason without secrets.
+
+    ``unreachable``: the server could not be reached at all (later messages would fail too).
+    """
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+class MaildirTransport:
+    """Write into a Maildir outbox (``new/``), once per Message-ID.
+
+    The file name is derived from the Message-ID, so a resend after a crash finds the file
+    already there and writes nothing: for the outbox, delivery is exactly once.
+    """
+
+    name = "maildir"
+
+    def __init__(self, path: str | Path):
+        import mailbox
+
+        self.path = Path(path)
+        mailbox.Maildir(str(self.path), create=True)  # cur/ new/ tmp/
+
+    def _name(self, msgid: str) -> str:
+        return "kehoach-" + hashlib.sha256(msgid.encode()).hexdigest()[:32]
+
+    def send(self, raw: bytes, *, msgid: str, sender: str, recipients: list[str]) -> str | None:
+        name = self._name(msgid)
+        if (self.path / "new" / name).exists() or any((self.path / "cur").glob(name + ":*")):
+            return "đã có trong hộp thư đi (không ghi lại)"
+        tmp = self.path / "tmp" / f"{name}.{os.getpid()}"
+        try:
+            with open(tmp, "wb") as f:
+                f.write(raw)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path / "new" / name)
+        except OSError as e:
+            raise SendError(f"không ghi được vào hộp thư đi {self.path}: {e.strerror}") from None
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def _yagmail_client():
+    import yagmail
+
+    class Client(yagmail.SMTP):
+        envelope_from = ""
+
+        def _attempt_send(self, recipients, msg_strings):  # one attempt; the ledger retries
+            refused = self.smtp.sendmail(self.envelope_from, recipients, msg_strings)
+            self.num_mail_sent += 1
+            return refused
+
+        def send_message(self, recipients: list[str], raw: bytes):
+            if self.smtp is None or self.is_closed:
+                self.login()
+            return self._attempt_send(recipients, raw)
+
+    return Client
+
+
+class SmtpTransport:
+    """Send through an SMTP server with yagmail; one connection per batch."""
+
+    name = "smtp"
+
+    def __init__(self, settings: Settings, password: str | None):
+        s = settings.smtp
+        cls = _yagmail_client()
+        self.client = cls(
+            user=s.user or settings.sender.address, password=password, host=s.host,
+            port=s.default_port, smtp_ssl=s.security == "ssl",
+            smtp_starttls=s.security == "starttls", smtp_skip_login=not s.user,
+            soft_email_validation=False, timeout=s.timeout_seconds)
+        self.client.set_logging(None)  # no I/O from yagmail's logger
+        # yagmail appends "@gmail.com" to a login without "@" and uses the login as the
+        # envelope sender: keep the login exact, and send from the configured address
+        self.client.user = s.user or settings.sender.address
+        self.client.envelope_from = settings.sender.address
+        self.where = f"{s.host}:{s.default_port}"
+
+    def send(self, raw: bytes, *, msgid: str, sender: str, recipients: list[str]) -> str | None:
+        try:
+            refused = self.client.send_message(recipients, raw)
+        except smtplib.SMTPRecipientsRefused as e:
+            self._drop()
+            raise SendError(f"máy chủ {self.where} từ chối mọi người nhận: "
+                            f"{', '.join(e.recipients)}") from None
+        except smtplib.SMTPAuthenticationError as e:
+            self._drop()
+            raise SendError(f"máy chủ {self.where} không chấp nhận đăng nhập (mã {e.smtp_code}); "
+                            "kiểm tra tên đăng nhập và mật khẩu") from None
+        except smtplib.SMTPResponseException as e:
+            self._drop()
+            raise SendError(f"máy chủ {self.where} trả lỗi {e.smtp_code}: {_text(e.smtp_error)}") from None
+        except (smtplib.SMTPException, OSError, socket.timeout) as e:
+            self._drop()
+            raise SendError(f"không kết nối được máy chủ thư {self.where}: "
+                            f"{type(e).__name__}: {_text(str(e))}", unreachable=True) from None
+        if refused:
+            return "máy chủ từ chối một số địa chỉ: " + ", ".join(sorted(refused))
+        return None
+
+    def _drop(self) -> None:
+        try:
+            self.client.close()
+        except Exception:
+            pass
+        self.client.smtp = None
+
+    def close(self) -> None:
+        self._drop()
+
+
+def _text(x) -> str:
+    if isinstance(x, bytes):
+        x = x.decode("utf-8", "replace")
+    return " ".join(str(x).split())[:300]
