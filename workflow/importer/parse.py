@@ -1,0 +1,572 @@
+"""Recognise the parts of a Kế hoạch in a list of lines and build plan data.
+
+The result is plain data in the shape of ``config/plans/*.yaml`` (the :class:`Plan` schema)
+plus comments keyed by field path for everything the importer is not sure of. Nothing is
+dropped: a line that fits nowhere is kept as a paragraph with a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..plan.timephrase import PhraseError, find_phrases, read_phrase
+from .source import Line
+from .units import UnitTable, initials, slug
+
+QUOC_HIEU = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+DOC_TYPES = {"KẾ HOẠCH": "Kế hoạch", "BÁO CÁO": "Báo cáo", "CHƯƠNG TRÌNH": "Chương trình",
+             "HƯỚNG DẪN": "Hướng dẫn", "THÔNG BÁO": "Thông báo", "ĐỀ ÁN": "Đề án",
+             "PHƯƠNG ÁN": "Phương án"}
+DEFAULT_POINTER = "Lịch trình thực hiện các nhiệm vụ có thời hạn tại Phụ lục kèm theo Kế hoạch này."
+BASIS_PREFIXES = ("Căn cứ", "Thực hiện", "Theo ", "Xét ", "Thi hành")
+
+_NUMBER = re.compile(r"^Số\s*:?\s*(.*)$")
+_DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*"
+                   r"năm\s*(?P<y>\d{4})?\s*$")
+_ROMAN = re.compile(r"^(?P<n>[IVXL]+)\s*[.:]\s*(?P<t>.+)$")
+_NUM = re.compile(r"^(?P<n>\d{1,2})\s*[.)]\s+(?P<t>.+)$")
+_LETTER = re.compile(r"^(?P<n>[a-zđ])\)\s*(?P<t>.+)$")
+_BULLET = re.compile(r"^[-–—•+]\s*(?P<t>.+)$")
+_KEM_THEO = re.compile(r"^\(Kèm theo .*? của (?P<issuer>.+?)\)$")
+
+
+def _upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and s == s.upper()
+
+
+@dataclass
+class Draft:
+    data: dict
+    comments: dict[tuple, list[str]] = field(default_factory=dict)
+    units: UnitTable = field(default_factory=UnitTable)
+    n_tasks: int = 0
+    n_dated: int = 0
+    n_unsure: int = 0
+
+    def note(self, path: tuple, text: str) -> None:
+        self.comments.setdefault(tuple(path), []).append(text)
+        self.n_unsure += 1
+
+
+def parse(lines: list[Line], *, year: int | None = None) -> Draft:
+    """Plan data for the document ``lines`` (from :func:`~workflow.importer.source.read_source`)."""
+    d = Draft(data={})
+    i = _header(lines, d, year)
+    i = _preamble(lines, i, d)
+    i = _sections(lines, i, d)
+    _closing(lines, i, d)
+    _schedule(lines, d)
+    _assemble(d)
+    return d
+
+
+# --- header --------------------------------------------------------------------------------
+
+def _header(lines: list[Line], d: Draft, year: int | None) -> int:
+    doc: dict = {}
+    bodies: list[Line] = []
+    d.data["document"] = doc
+    type_at = None
+    for i, ln in enumerate(lines):
+        t = ln.text
+        up = t.upper()
+        if up in DOC_TYPES or any(up.startswith(k + " ") and t.startswith(k) for k in DOC_TYPES):
+            type_at = i
+            break
+        if i > 40:
+            break
+    if type_at is None:
+        d.note(("document", "type"), "không thấy dòng tên loại văn bản (\"KẾ HOẠCH\"): coi là Kế hoạch")
+        type_at = -1
+    number = date = None
+    for ln in lines[:max(type_at, 0)]:
+        t = ln.text
+        if t.upper() in QUOC_HIEU or t.replace("–", "-").lower() == "độc lập - tự do - hạnh phúc":
+            continue
+        m = _NUMBER.match(t)
+        if m and number is None:
+            number = m.group(1)
+            continue
+        m = _DATE.match(t)
+        if m and date is None:
+            date = m
+            continue
+        if _upper(t):
+            bodies.append(ln)
+    _bodies(bodies, d)
+    doc["type"] = "Kế hoạch"
+    title_lines: list[str] = []
+    if type_at >= 0:
+        tl = lines[type_at].text
+        for k, v in DOC_TYPES.items():
+            if tl.upper().startswith(k):
+                doc["type"] = v
+                rest = tl[len(k):].strip()
+                if rest:
+                    title_lines.append(rest)
+    _number(number, d)
+    _date(date, d, year)
+    i = type_at + 1
+    if not title_lines and i < len(lines):
+        title_lines.append(lines[i].text)
+        first_bold = lines[i].bold
+        i += 1
+        while (i < len(lines) and first_bold and lines[i].bold and not _ROMAN.match(lines[i].text)
+               and not lines[i].text.startswith(BASIS_PREFIXES)):
+            title_lines.append(lines[i].text)
+            i += 1
+    doc["title"] = " ".join(title_lines) or "(chưa có trích yếu)"
+    if not title_lines:
+        d.note(("document", "title"), "không thấy trích yếu (dòng dưới tên loại): hãy điền")
+    doc.setdefault("issuing_body", "")
+    return i
+
+
+def _bodies(bodies: list[Line], d: Draft) -> None:
+    doc = d.data["document"]
+    if not bodies:
+        return
+    texts = [b.text for b in bodies]
+    if len(texts) >= 2 and any(b.bold for b in bodies) and not all(b.bold for b in bodies):
+        doc["parent_body"] = " ".join(b.text for b in bodies if not b.bold)
+        doc["issuing_body"] = " ".join(b.text for b in bodies if b.bold)
+        return
+    if len(texts) == 1:
+        doc["issuing_body"] = texts[0]
+        return
+    if texts[0] in ("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN") and texts[1].split()[0] in (
+            "HUYỆN", "QUẬN", "TỈNH", "THÀNH", "THỊ", "XÃ", "PHƯỜNG"):
+        doc["issuing_body"] = " ".join(texts)
+        d.note(("document", "issuing_body"), "đoán: hai dòng đầu là một tên cơ quan ban hành")
+        return
+    doc["parent_body"] = texts[0]
+    doc["issuing_body"] = " ".join(texts[1:])
+    d.note(("document", "parent_body"), "đoán: dòng trên là cơ quan chủ quản, dòng dưới là cơ quan ban hành")
+
+
+def _number(raw: str | None, d: Draft) -> None:
+    doc = d.data["document"]
+    if raw is None:
+        doc["number"] = None
+        doc["symbol"] = "KH"
+        d.note(("document", "symbol"), "không thấy dòng \"Số: …/…\": ký hiệu tạm là KH")
+        return
+    if "/" in raw:
+        num, sym = raw.split("/", 1)
+    else:
+        num, sym = "", raw
+        d.note(("document", "symbol"), f"dòng số \"Số: {raw}\" không có dấu \"/\": kiểm tra ký hiệu")
+    num = num.strip().strip(".…")
+    doc["number"] = num or None
+    sym2 = re.sub(r"\s+", "", sym)
+    if sym2 != sym.strip():
+        d.note(("document", "symbol"), f"đã bỏ khoảng trắng trong ký hiệu \"{sym.strip()}\"")
+    doc["symbol"] = sym2 or "KH"
+
+
+def _date(m, d: Draft, year: int | None) -> None:
+    doc = d.data["document"]
+    if m is None:
+        doc["place"] = "(địa danh)"
+        doc["date"] = {"day": None, "month": None, "year": year or 2000}
+        d.note(("document", "place"), "không thấy dòng \"<địa danh>, ngày … tháng … năm …\": hãy điền")
+        return
+    doc["place"] = m.group("place").strip()
+    y = int(m.group("y")) if m.group("y") else None
+    if y is None:
+        d.note(("document", "date"), "văn bản không ghi năm ban hành: kiểm tra năm")
+    doc["date"] = {"day": int(m.group("d")) if m.group("d") else None,
+                   "month": int(m.group("m")) if m.group("m") else None,
+                   "year": y or year or 2000}
+
+
+# --- căn cứ, mở đầu ------------------------------------------------------------------------
+
+def _preamble(lines: list[Line], i: int, d: Draft) -> int:
+    basis, intro = [], []
+    while i < len(lines):
+        ln = lines[i]
+        if _ROMAN.match(ln.text) or ln.where != "body" or _is_closing(ln):
+            break
+        if not intro and (ln.text.startswith(BASIS_PREFIXES) or ln.italic):
+            basis.append(ln.text)
+        else:
+            intro.append(ln.text)
+        i += 1
+    d.data["basis"] = basis
+    d.data["intro"] = intro
+    if not basis:
+        d.note(("basis",), "không thấy căn cứ (các dòng \"Căn cứ …\", \"Thực hiện …\")")
+    return i
+
+
+def _is_closing(ln: Line) -> bool:
+    t = ln.text
+    return (ln.where == "closing" or t.startswith(("Trên đây", "Nơi nhận")) or t.endswith("./.")
+            or t.rstrip(":").strip() == "Nơi nhận")
+
+
+# --- sections ------------------------------------------------------------------------------
+
+def _sections(lines: list[Line], i: int, d: Draft) -> int:
+    sections: list[dict] = []
+    impl: list[dict] = []
+    d.data["sections"] = sections
+    d.data["implementation"] = impl
+    sec = None
+    container = None      # the block whose content takes bullets and paragraphs
+    sub = None            # an "a)" item inside an item
+    part = None
+    while i < len(lines):
+        ln = lines[i]
+        t = ln.text
+        if ln.where != "body" or _is_closing(ln):
+            break
+        m = _ROMAN.match(t)
+        if m and _upper(m.group("t")):
+            sec = {"title": m.group("t").strip(), "content": []}
+            if "TỔ CHỨC THỰC HIỆN" in sec["title"]:
+                sec["implementation"] = True
+            sections.append(sec)
+            container = sub = part = None
+            i += 1
+            continue
+        if sec is None:  # text between intro and the first section: keep it in the intro
+            d.data["intro"].append(t)
+            i += 1
+            continue
+        if t == DEFAULT_POINTER or ("Phụ lục" in t and "kèm theo" in t.lower() and len(t) < 200):
+            if t != DEFAULT_POINTER:
+                d.data["annex"] = {"pointer": t}
+            i += 1
+            continue
+        if sec.get("implementation"):
+            m = _NUM.match(t)
+            if m:
+                heading = m.group("t").strip()
+                unit, keep = d.units.owner(heading)
+                part = {"unit": unit.uid, "content": []}
+                if keep:
+                    part["heading"] = keep
+                impl.append(part)
+                if heading.endswith((".", ";")):
+                    d.note(("implementation", len(impl) - 1, "unit"),
+                           "dòng đánh số này được coi là tên đơn vị; nếu là một nhiệm vụ, hãy chuyển nó vào nội dung")
+                i += 1
+                continue
+            if part is None:
+                sec["content"].append(_prose_block(ln))
+                i += 1
+                continue
+            _unit_block(ln, part, d)
+            i += 1
+            continue
+        m = _NUM.match(t)
+        if m:
+            text = m.group("t").strip()
+            if ln.bold or (len(text) <= 90 and not text.endswith((".", ";", ":", "!", "?"))):
+                container = {"heading": text, "content": []}
+            else:
+                container = {"item": text, "content": []}
+            sec["content"].append(container)
+            sub = None
+            i += 1
+            continue
+        m = _LETTER.match(t)
+        if m and container is not None:
+            sub = {"item": m.group("t").strip(), "content": []}
+            container["content"].append(sub)
+            i += 1
+            continue
+        block = _prose_block(ln)
+        target = sub if sub is not None else container
+        if target is not None and ("bullet" in block or "heading" in target or ln.label):
+            target["content"].append(block)
+        else:
+            sec["content"].append(block)
+            container = sub = None
+        i += 1
+    if not sections:
+        d.note(("sections",), "không thấy phần nào đánh số La Mã (I., II., …): toàn bộ nội dung để ở phần I")
+        sections.append({"title": "NỘI DUNG", "content": []})
+    if not any(s.get("implementation") for s in sections):
+        d.note(("sections",), "không thấy phần \"TỔ CHỨC THỰC HIỆN\": kế hoạch chưa có nhiệm vụ của đơn vị")
+    return i
+
+
+def _prose_block(ln: Line) -> dict:
+    if ln.label:
+        return {"note": ln.text, "label": ln.label}
+    m = _BULLET.match(ln.text)
+    if m:
+        return {"bullet": m.group("t").strip()}
+    return {"p": ln.text}
+
+
+def _unit_block(ln: Line, part: dict, d: Draft) -> None:
+    if ln.label:
+        part["content"].append({"note": ln.text, "label": ln.label})
+        return
+    m = _BULLET.match(ln.text)
+    text = m.group("t").strip() if m else ln.text
+    task = {"task": text}
+    if not m:
+        task["style"] = "paragraph"
+    part["content"].append(task)
+
+
+# --- closing, nơi nhận, người ký -----------------------------------------------------------
+
+def _closing(lines: list[Line], i: int, d: Draft) -> None:
+    closing, recipients, signer_lines = [], [], []
+    archive = None
+    name = None
+    state = "closing"
+    for ln in lines[i:]:
+        t = ln.text
+        if ln.where in ("schedule", "table"):
+            continue
+        m = _KEM_THEO.match(t)
+        if m:
+            d.data.setdefault("_issuer_from_annex", m.group("issuer").strip())
+            continue
+        if state == "closing" and (t.rstrip(":").strip() == "Nơi nhận" or ln.where == "closing"):
+            state = "recipients"
+            if t.rstrip(":").strip() == "Nơi nhận":
+                continue
+        if state == "closing":
+            closing.append(t)
+            continue
+        if state == "recipients":
+            m = _BULLET.match(t)
+            if m:
+                item = m.group("t").strip().rstrip(";.").strip()
+                if item.startswith("Lưu"):
+                    archive = item.split(":", 1)[-1].strip() if ":" in item else item[3:].strip()
+                    state = "signer"
+                else:
+                    recipients.append(item)
+                continue
+            state = "signer"
+        if state == "signer":
+            if re.fullmatch(r"\(?(đã ký|ký|ký tên|ký, ghi rõ họ tên)\)?", t, re.I):
+                continue
+            if _upper(t) and name is None:
+                signer_lines.append(t)
+                continue
+            if name is None:
+                name = t
+                state = "after"
+                continue
+        # after the name: annex titles and the like
+        if t.lower().startswith("phụ lục") or _upper(t):
+            continue
+        d.note(("signer",), f"bỏ qua dòng sau chữ ký: \"{t[:60]}\" ({ln.ref})")
+    d.data["closing"] = closing
+    d.data["recipients"] = recipients
+    if archive is None:
+        archive = "VT"
+        d.note(("archive",), "không thấy dòng \"- Lưu: …\": ghi tạm \"VT\"")
+    d.data["archive"] = archive
+    if not signer_lines:
+        signer_lines = ["(CHỨC VỤ NGƯỜI KÝ)"]
+        d.note(("signer",), "không thấy chức vụ người ký: hãy điền")
+    d.data["signer"] = {"lines": signer_lines, "name": name or "(Họ và tên)"}
+    if name is None:
+        d.note(("signer",), "không thấy họ tên người ký: hãy điền")
+
+
+# --- the schedule annex of a document kehoach made -----------------------------------------
+
+def _schedule(lines: list[Line], d: Draft) -> None:
+    """Rows "Thời gian | Nội dung | Chủ trì | Phối hợp" give each task its exact phrases, its
+    summary and its co-owners (a .docx kehoach generated carries them)."""
+    rows = [ln.cells for ln in lines if ln.where == "schedule" and len(ln.cells) >= 3]
+    if rows and rows[0][0].lower().startswith("thời gian"):
+        rows = rows[1:]
+    d.data["_schedule"] = rows
+
+
+def _assemble(d: Draft) -> None:
+    data = d.data
+    year = data["document"]["date"]["year"]
+    issuer = data.pop("_issuer_from_annex", None)
+    rows = data.pop("_schedule", [])
+    if issuer:
+        data["document"]["issuer_name"] = issuer
+    if not data["document"].get("issuing_body"):
+        guess = issuer or _issuer_from_intro(data.get("intro", []))
+        if guess:
+            data["document"]["issuing_body"] = guess.upper()
+            data["document"].setdefault("issuer_name", guess)
+            d.note(("document", "issuing_body"),
+                   f"văn bản không ghi cơ quan ban hành ở phần đầu: đoán từ câu \"{guess} ban hành …\"")
+        else:
+            data["document"]["issuing_body"] = "(CƠ QUAN BAN HÀNH)"
+            d.note(("document", "issuing_body"), "không thấy cơ quan ban hành: hãy điền")
+    data["year"] = year
+    tasks = []
+    for pi, part in enumerate(data["implementation"]):
+        for bi, b in enumerate(part["content"]):
+            if "task" in b:
+                tasks.append((pi, bi, part, b))
+    used_ids: set[str] = set()
+    undated = 0
+    for pi, bi, part, b in tasks:
+        phrases, dropped = [], []
+        for _, _, ph in find_phrases(b["task"]):
+            ph = " ".join(ph.split())
+            try:
+                read_phrase(ph, year=year)
+            except PhraseError:
+                dropped.append(ph)
+                continue
+            if ph not in phrases:
+                phrases.append(ph)
+        b["_found"] = phrases
+        for ph in dropped:
+            d.note(("implementation", pi, "content", bi), f"cụm \"{ph}\" không đọc được thành ngày: chưa ghi vào deadline")
+        base = f"{initials(d.units.units[part['unit']].name)}-{slug(' '.join(b['task'].split()[:4]), 30)}"
+        tid, n = base, 2
+        while tid in used_ids:
+            tid, n = f"{base}-{n}", n + 1
+        used_ids.add(tid)
+        b["id"] = tid
+    matched = _match_rows(rows, tasks, d) if rows else {}
+    for pi, bi, part, b in tasks:
+        found = b.pop("_found")
+        row = matched.get((pi, bi))
+        if row is not None:
+            when, what, _owner, with_ = (row + ["", "", "", ""])[:4]
+            phrases = [] if when == "Thường xuyên" else [_recase(p, b["task"]) for p in when.split("; ") if p]
+            if what:
+                b["summary"] = what
+            co = _co_owner_ids(with_, d)
+            if co:
+                b["co_owners"] = co
+        else:
+            phrases = found
+            if rows:
+                d.note(("implementation", pi, "content", bi), "không khớp được với hàng nào của phụ lục lịch trình")
+        d.n_tasks += 1
+        if phrases:
+            b["deadline"] = phrases[0] if len(phrases) == 1 else phrases
+            d.n_dated += 1
+        else:
+            b["ongoing"] = True
+            if row is None:
+                undated += 1
+    if undated:
+        d.note(("implementation",), f"{undated} nhiệm vụ không có cụm thời hạn trong câu được ghi là thường "
+                                    "xuyên (ongoing: true); nếu có hạn, hãy bỏ dòng đó và thêm deadline")
+    if not rows and tasks:
+        d.comments.setdefault(("implementation",), []).append(
+            "co_owners (đơn vị phối hợp) chưa được nhận ra từ văn bản: hãy bổ sung nếu cần")
+
+
+def _issuer_from_intro(intro: list[str]) -> str | None:
+    for p in intro:
+        m = re.match(r"^(.{5,120}?) ban hành ", p)
+        if m:
+            name = re.sub(r"\s*\([^)]*\)", "", m.group(1))
+            return " ".join(name.split())
+    return None
+
+
+def _recase(phrase: str, text: str) -> str:
+    """'Tháng 2/2024' (capitalised in the annex) back to how the task text writes it."""
+    low = phrase[:1].lower() + phrase[1:]
+    norm = " ".join(text.split())
+    if phrase in norm:
+        return phrase
+    if low in norm:
+        return low
+    return low
+
+
+def _match_rows(rows: list[list[str]], tasks, d: Draft) -> dict:
+    """Assign each schedule row to the task it was printed from (same owner; its phrases in the
+    task text). Dated rows first, then "Thường xuyên" rows to the tasks left, in order."""
+    label_of: dict[str, str] = {}
+    by_owner: dict[str, list] = {}
+    for pi, bi, part, b in tasks:
+        by_owner.setdefault(part["unit"], []).append((pi, bi, b))
+    owners_in_order = list(dict.fromkeys(part["unit"] for _, _, part, _ in tasks))
+    # owner label (short name) -> unit id: the first row whose phrases fit a unit's task
+    matched: dict[tuple, list[str]] = {}
+    taken: set[tuple] = set()
+
+    def fits(row, b) -> bool:
+        when = row[0]
+        if when == "Thường xuyên":
+            return True
+        text = " ".join(b["task"].split()).lower()
+        return all(p.lower() in text for p in when.split("; ") if p)
+
+    def owner_for(label: str):
+        if label in label_of:
+            return [label_of[label]]
+        uid = d.units.find(label)
+        return [uid] if uid else owners_in_order
+
+    for dated in (True, False):
+        for row in rows:
+            if (row[0] != "Thường xuyên") != dated or id(row) in {id(r) for r in matched.values()}:
+                continue
+            best = None
+            for uid in owner_for(row[2] if len(row) > 2 else ""):
+                cands = [(pi, bi, b) for pi, bi, b in by_owner.get(uid, []) if (pi, bi) not in taken and fits(row, b)]
+                if not dated:
+                    cands.sort(key=lambda c: (c[0], c[1]))  # the annex keeps document order
+                else:
+                    n = len([p for p in row[0].split("; ") if p])
+                    cands.sort(key=lambda c: (abs(len(c[2]["_found"]) - n), c[0], c[1]))
+                if cands:
+                    best = (uid, cands[0])
+                    break
+            if best is None:
+                continue
+            uid, (pi, bi, b) = best
+            taken.add((pi, bi))
+            matched[(pi, bi)] = row
+            label = row[2] if len(row) > 2 else ""
+            if label and label not in label_of:
+                label_of[label] = uid
+                unit = d.units.units[uid]
+                if label != unit.name:
+                    unit.short = label
+    return matched
+
+
+def _co_owner_ids(with_: str, d: Draft) -> list[str]:
+    """'Trường MN, TH, Trường THCS' -> ids, joining pieces back into known labels first."""
+    if not with_.strip():
+        return []
+    known = {}
+    for uid, u in d.units.units.items():
+        known[u.name] = uid
+        if u.short:
+            known[u.short] = uid
+    pieces = [p.strip() for p in with_.split(",")]
+    out, i = [], 0
+    while i < len(pieces):
+        hit = None
+        for j in range(len(pieces), i, -1):
+            cand = ", ".join(pieces[i:j])
+            if cand in known:
+                hit = (j, known[cand])
+                break
+        if hit:
+            i, uid = hit
+        else:
+            u = d.units.add(pieces[i])
+            u.short = pieces[i]
+            if not any("chỉ có tên ngắn" in c for c in u.comments):
+                u.comments.append("đơn vị phối hợp chỉ có tên ngắn trong phụ lục: kiểm tra tên đầy đủ")
+            uid = u.uid
+            i += 1
+        if uid not in out:
+            out.append(uid)
+    return out
