@@ -101,7 +101,7 @@ def format_table(items: list[AgendaItem], *, width: int = 100) -> list[str]:
     fixed = [max(len(r[c]) for r in rows + [head]) for c in (0, 1)]
     owner_w = min(max(len(r[3]) for r in rows + [head]), 18)
     rest = max(width - fixed[0] - fixed[1] - owner_w - 8, 30)
-    summary_w = max(rest * 3 // 5, 20)
+    summary_w = max(rest * 2 // 3, 20)
     phrase_w = max(rest - summary_w, 10)
     widths = (fixed[0], fixed[1], summary_w, owner_w, phrase_w)
 

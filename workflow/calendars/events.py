@@ -90,11 +90,6 @@ def make_uid(lp: LoadedPlan, task_id: str, unit: str, index: int) -> str:
     return f"{plan_key(lp)}-{h}@{UID_DOMAIN}"
 
 
-def calendar_units(lp: LoadedPlan) -> list[str]:
-    """Units that get their own calendar: those with at least one dated event, in file order."""
-    return [uid for uid in lp.units if unit_events(lp, uid)]
-
-
 def unit_events(lp: LoadedPlan, unit: str) -> list[CalEvent]:
     """Events of every task ``unit`` owns or co-owns (directly or through a group)."""
     groups = {g for g in lp.units if unit in lp.members(g)}

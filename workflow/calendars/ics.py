@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..plan.loader import LoadedPlan, _suggest
-from .events import ALL, CalEvent, all_events, calendar_units, plan_key, unit_events
+from .events import ALL, CalEvent, all_events, plan_key, unit_events
 
 PRODID = "-//kehoach//Lich thoi han ke hoach//VI"
 STATE_VERSION = 1
@@ -46,7 +46,7 @@ def calendar_name(lp: LoadedPlan, unit: str) -> str:
 
 def collect(lp: LoadedPlan) -> dict[str, list[CalEvent]]:
     """Every calendar's events: each unit with at least one event, then "tat-ca"."""
-    cals = {u: unit_events(lp, u) for u in calendar_units(lp)}
+    cals = {u: evs for u in lp.units if (evs := unit_events(lp, u))}
     cals[ALL] = all_events(lp)
     return cals
 
