@@ -50,11 +50,20 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
+    from . import preflight
+
+    # Tags split across paragraphs or text beside a {%p %} tag do not fail: they silently
+    # damage the output, so a template edited in Word is checked before rendering.
+    blocking = preflight.blocking_problems(template, set(context))
+    if blocking:
+        raise InputError(blocking)
     tpl = DocxTemplate(str(template))
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except TemplateError as e:
-        raise InputError(Problem(
+        found = [p for p in preflight.check_template(template, known=set(context))
+                 if p.severity == "error"]
+        raise InputError(found or Problem(
             file=str(template), line=getattr(e, "lineno", None), field="jinja",
             message=f"mẫu .docx không dựng được: {e.message or e}. "
                     "Kiểm tra mẫu bằng: kehoach template check " + str(template))) from None

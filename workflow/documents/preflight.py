@@ -1,0 +1,311 @@
+"""Template safety: find what breaks a .docx template a user edited in Word, before docxtpl
+renders it, and say where — the paragraph's own text — instead of a Jinja traceback.
+
+What docxtpl 0.20 really does (tested in tests/test_lint_preflight.py):
+- a tag split across runs of ONE paragraph is joined again: fine, not reported;
+- a tag split across paragraphs is joined by deleting everything between its halves: the
+  paragraphs silently merge (across table cells the row loses a cell): reported as an error;
+- curly quotes inside a tag are turned back into straight ones: reported as a warning;
+- a ``{%p …%}`` tag replaces its whole paragraph (``{%tr …%}`` its whole row), so any
+  other text there is silently lost: reported as an error;
+- unbalanced ``{{ }}`` / ``{% %}``, a missing ``endif``/``endfor``, an unknown filter and a
+  name the context does not have fail at render time: reported as errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from docx.oxml.ns import qn
+
+from ..errors import InputError, Problem
+
+CURLY = "“”‘’„‚"
+OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+# docxtpl's own prefixes: {%p if %}, {%tr for %}, {%tc %}, {%r %}, {{r x }}, {{p x }}
+DOCXTPL_PREFIX = re.compile(r"^(\{[{%#])(tr|tc|p|r)\s")
+BLOCKING = {"split", "p-text", "syntax", "unbalanced"}
+
+
+@dataclass
+class _Par:
+    label: str   # "đoạn 3", "bảng 1, hàng 2, ô 1", "đầu trang, đoạn 1"
+    raw: str     # concatenated w:t text, as docxtpl sees it
+    row: object  # the enclosing w:tr element, if any
+
+
+@dataclass
+class _Tag:
+    text: str     # the whole tag, halves joined
+    first: int    # index of the paragraph it starts in
+    last: int     # index of the paragraph it ends in
+
+
+def check_template(path: str | Path, *, known: set[str] | None = None) -> list[Problem]:
+    """Problems of a .docx template: split tags, curly quotes, unbalanced tags, Jinja syntax,
+    unknown filters and (when ``known`` is given) unknown top-level variables.
+
+    Each problem names the paragraph and quotes its text. Raises :class:`InputError` only
+    when ``path`` is not a readable .docx.
+    """
+    return [p for _, p in _findings(str(path), _stamp(path), frozenset(known) if known is not None else None)]
+
+
+def blocking_problems(path: str | Path, known: set[str] | None = None) -> list[Problem]:
+    """The findings that would make docxtpl fail or silently damage the output."""
+    found = _findings(str(path), _stamp(path), frozenset(known) if known is not None else None)
+    return [p for kind, p in found if kind in BLOCKING and p.severity == "error"]
+
+
+def _stamp(path) -> tuple:
+    st = Path(path).stat()
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _findings(path: str, stamp: tuple, known: frozenset | None) -> tuple:
+    pars = _paragraphs(path)
+    out: list[tuple[str, Problem]] = []
+
+    def add(kind: str, i: int, msg: str, severity: str = "error") -> None:
+        par = pars[i]
+        text = " ".join(par.raw.split())
+        if len(text) > 120:
+            text = text[:119] + "…"
+        out.append((kind, Problem(file=path, field=par.label, severity=severity,
+                                  message=f"{msg} — trong đoạn: «{text}»")))
+
+    tags = _scan(pars, add)
+    for tag in tags:
+        inner = tag.text[2:-2]
+        if any(q in inner for q in CURLY):
+            add("curly", tag.first, f"dấu nháy cong trong thẻ {_short(tag.text)}: Word đã tự đổi "
+                                    "nháy thẳng thành nháy cong; hãy gõ lại bằng \" hoặc '", "warning")
+        if tag.first != tag.last:
+            where = "các ô của bảng" if pars[tag.first].row is not None else "các đoạn"
+            add("split", tag.first, f"thẻ {_short(tag.text)} bị tách sang {pars[tag.last].label}: "
+                                    f"khi dựng, {where} sẽ bị gộp làm một; hãy gõ lại cả thẻ "
+                                    "trong cùng một đoạn")
+    _check_paragraph_tags(pars, tags, add)
+    _check_jinja(pars, tags, known, add)
+    return tuple(out)
+
+
+def _short(tag: str) -> str:
+    t = " ".join(tag.split())
+    return "“" + (t if len(t) <= 50 else t[:49] + "…") + "”"
+
+
+def _paragraphs(path: str) -> list[_Par]:
+    import docx
+
+    try:
+        d = docx.Document(path)
+    except Exception as e:
+        raise InputError(Problem(file=path, message="không đọc được mẫu như một tệp .docx "
+                                                    f"({type(e).__name__})")) from None
+    pars: list[_Par] = []
+    body = d.element.body
+    p_i = t_i = 0
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            pars.append(_Par(f"đoạn {p_i + 1}", _raw(child), None))
+            p_i += 1
+        elif child.tag == qn("w:tbl"):
+            for r_i, tr in enumerate(child.iter(qn("w:tr"))):
+                for c_i, tc in enumerate(tr.findall(qn("w:tc"))):
+                    for p in tc.iter(qn("w:p")):
+                        pars.append(_Par(f"bảng {t_i + 1}, hàng {r_i + 1}, ô {c_i + 1}", _raw(p), tr))
+            t_i += 1
+    seen = set()
+    for rel in d.part.rels.values():
+        kind = rel.reltype.rsplit("/", 1)[-1]
+        if kind in ("header", "footer") and rel.target_ref not in seen:
+            seen.add(rel.target_ref)
+            name = "đầu trang" if kind == "header" else "chân trang"
+            for k, p in enumerate(rel.target_part.element.iter(qn("w:p"))):
+                pars.append(_Par(f"{name} ({rel.target_ref}), đoạn {k + 1}", _raw(p), None))
+    return pars
+
+
+def _raw(p) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _scan(pars: list[_Par], add) -> list[_Tag]:
+    """Find tags in reading order; a tag may continue into later paragraphs."""
+    text = "\n".join(p.raw for p in pars)
+    starts = [0]
+    for p in pars:
+        starts.append(starts[-1] + len(p.raw) + 1)
+
+    def par_at(pos: int) -> int:
+        lo, hi = 0, len(pars) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    tags: list[_Tag] = []
+    opener = re.compile(r"\{[{%#]")
+    pos = 0
+    while True:
+        m = opener.search(text, pos)
+        close_stray = re.compile(r"%\}|\}\}|#\}").search(text, pos, m.start() if m else len(text))
+        if close_stray:
+            add("unbalanced", par_at(close_stray.start()),
+                f"“{close_stray.group(0)}” thừa: không có thẻ mở tương ứng")
+        if not m:
+            break
+        closer = OPENERS[m.group(0)]
+        end = text.find(closer, m.end())
+        nxt = opener.search(text, m.end())
+        if end < 0 or (nxt and nxt.start() < end):
+            add("unbalanced", par_at(m.start()),
+                f"thẻ “{m.group(0)}” không có “{closer}” đóng lại")
+            pos = m.end()
+            continue
+        raw = text[m.start():end + 2]
+        tags.append(_Tag(raw.replace("\n", ""), par_at(m.start()), par_at(end)))
+        pos = end + 2
+    return tags
+
+
+def _check_paragraph_tags(pars: list[_Par], tags: list[_Tag], add) -> None:
+    """{%p …%} replaces its paragraph and {%tr …%} its row: other text there is lost."""
+    by_par: dict[int, list[_Tag]] = {}
+    for t in tags:
+        by_par.setdefault(t.first, []).append(t)
+    for i, ts in by_par.items():
+        for t in ts:
+            m = DOCXTPL_PREFIX.match(t.text)
+            if not m or m.group(2) not in ("p", "tr"):
+                continue
+            if m.group(2) == "p":
+                rest = pars[i].raw
+                for other in ts:
+                    rest = rest.replace(other.text, "")
+                if rest.strip():
+                    add("p-text", i, f"thẻ {_short(t.text)} thay cả đoạn khi dựng nên chữ "
+                                     f"“{rest.strip()[:40]}” cùng đoạn sẽ mất; đặt thẻ ở đoạn riêng")
+            else:
+                row = pars[i].row
+                rest = "".join(p.raw for p in pars if p.row is row and p.row is not None)
+                for other in tags:
+                    if pars[other.first].row is row:
+                        rest = rest.replace(other.text, "")
+                if rest.strip():
+                    add("p-text", i, f"thẻ {_short(t.text)} thay cả hàng bảng khi dựng nên chữ "
+                                     f"“{rest.strip()[:40]}” trong hàng sẽ mất; đặt thẻ ở hàng riêng")
+
+
+def _jinja_text(tag: str) -> str:
+    t = DOCXTPL_PREFIX.sub(r"\1 ", tag)
+    for q, s in (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), ("‚", "'")):
+        t = t.replace(q, s)
+    return t
+
+
+def _check_jinja(pars: list[_Par], tags: list[_Tag], known, add) -> None:
+    from jinja2 import TemplateSyntaxError, meta
+    from jinja2.exceptions import TemplateAssertionError
+
+    from .render import jinja_env
+
+    if _check_blocks(tags, add):
+        return
+    lines = [""] * len(pars)
+    for t in tags:
+        lines[t.first] += _jinja_text(t.text)
+    source = "\n".join(lines)
+    env = jinja_env()
+    try:
+        ast = env.parse(source)
+    except TemplateSyntaxError as e:
+        add("syntax", _line_par(e.lineno, pars), f"lỗi cú pháp của thẻ: {e.message}")
+        return
+    try:
+        env.compile(source)
+    except (TemplateSyntaxError, TemplateAssertionError) as e:
+        add("syntax", _line_par(e.lineno, pars), f"thẻ không dùng được: {e.message}")
+    if known is None:
+        return
+    unknown = meta.find_undeclared_variables(ast) - set(known) - set(env.globals)
+    for name in sorted(unknown):
+        pat = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
+        i = next((t.first for t in tags if pat.search(_jinja_text(t.text)[2:-2])), 0)
+        add("unknown", i, f"biến “{name}” không có trong dữ liệu của văn bản "
+                          f"(có: {', '.join(sorted(known)) or 'không có biến nào'})")
+
+
+BLOCK_OPEN = {"if": "endif", "for": "endfor", "with": "endwith", "macro": "endmacro",
+              "call": "endcall", "filter": "endfilter", "block": "endblock", "raw": "endraw",
+              "set": "endset", "autoescape": "endautoescape"}
+BLOCK_MIDDLE = {"elif": ("if",), "else": ("if", "for")}
+
+
+def _check_blocks(tags: list[_Tag], add) -> bool:
+    """if/endif, for/endfor… pairing, reported at the paragraph of the opening tag.
+
+    Returns True when something was reported (Jinja's own message would only name the end).
+    """
+    stack: list[tuple[str, _Tag]] = []
+    found = False
+    for t in tags:
+        if not t.text.startswith("{%"):
+            continue
+        words = _jinja_text(t.text)[2:-2].strip().lstrip("-+").split()
+        kw = words[0] if words else ""
+        if kw == "set" and "=" in t.text:
+            continue  # {% set x = … %} opens no block
+        if kw in BLOCK_OPEN:
+            stack.append((kw, t))
+        elif kw in BLOCK_MIDDLE:
+            if not stack or stack[-1][0] not in BLOCK_MIDDLE[kw]:
+                add("syntax", t.first, f"thẻ “{{% {kw} %}}” không nằm trong khối "
+                                       f"“{{% {BLOCK_MIDDLE[kw][0]} %}}” nào")
+                found = True
+        elif kw.startswith("end"):
+            if stack and BLOCK_OPEN[stack[-1][0]] == kw:
+                stack.pop()
+            else:
+                want = f"“{{% {BLOCK_OPEN[stack[-1][0]]} %}}”" if stack else "không có khối nào mở"
+                add("syntax", t.first, f"thẻ “{{% {kw} %}}” không khớp (đang cần {want})")
+                found = True
+                if stack and kw in BLOCK_OPEN.values():
+                    stack.pop()
+    for kw, t in stack:
+        add("syntax", t.first, f"khối {_short(t.text)} mở ở đây chưa có “{{% {BLOCK_OPEN[kw]} %}}” đóng lại")
+        found = True
+    return found
+
+
+def _line_par(lineno: int | None, pars: list[_Par]) -> int:
+    if not lineno:
+        return 0
+    return min(max(lineno - 1, 0), len(pars) - 1)
+
+
+def context_names(plan_path: str | Path) -> set[str]:
+    """Top-level names the template of ``plan_path`` (a plan or a letter file) may use.
+
+    Raises :class:`InputError` when the file is not a valid plan or letter.
+    """
+    from ..plan.letter import file_kind
+
+    if file_kind(plan_path) == "cong-van":
+        from ..plan.letter import load_letter
+        from .letters import letter_context
+
+        ll = load_letter(plan_path)
+        return set(letter_context(ll.letter, ll.units))
+    from ..plan.loader import load_plan
+    from .context import plan_context
+
+    return set(plan_context(load_plan(plan_path)))
