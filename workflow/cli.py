@@ -64,6 +64,8 @@ LAZY = {
     "criteria": ("workflow.commands.stats_cmds:criteria", "Bộ tiêu chí công nhận PCGD, XMC (show)"),
     "evaluate": ("workflow.commands.stats_cmds:evaluate", "Đánh giá số liệu PCGD, XMC theo tiêu chí: mức đạt từng đơn vị"),
     "report": ("workflow.commands.stats_cmds:report", "Báo cáo PCGD, XMC tháng 10 (.docx, .xlsx); report template: mẫu nhập liệu"),
+    "lint": ("workflow.commands.lint_cmds:lint", "Kiểm tra thể thức văn bản .docx theo Nghị định 30"),
+    "template": ("workflow.commands.lint_cmds:template", "Kiểm tra mẫu .docx đã sửa bằng Word (template check)"),
 }
 
 
