@@ -153,3 +153,20 @@ def test_password_is_not_a_command_line_option(tmp_path, capsys):
                "--password", "x"])
     assert rc == 2
     assert os.environ.get("KEHOACH_CALDAV_PASSWORD") != "x"
+
+
+def test_changed_plan_identity_replaces_old_events_on_the_server(radicale, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KEHOACH_CALDAV_PASSWORD", PASSWORD)
+    plan = write_plan(tmp_path / "p")
+    out = tmp_path / "cal"
+    assert _publish(plan, radicale, out, capsys)[0] == 0
+    before = _server_events(radicale)
+    write_plan(tmp_path / "p", calendar="id: phuong-thu-pcgd-2024")
+    rc, text = _publish(plan, radicale, out, capsys)
+    assert rc == 0, text
+    after = _server_events(radicale)
+    new_key = plan_key(load_plan(plan))
+    for unit, evs in after.items():
+        assert len(evs) == len(before[unit]), unit  # replaced, not duplicated
+        assert all(uid.startswith(new_key) for uid in evs)
+        assert not set(evs) & set(before[unit])

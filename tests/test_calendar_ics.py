@@ -266,3 +266,13 @@ def test_build_without_out_dir_writes_calendars_year_folder(tmp_path, monkeypatc
     assert (tmp_path / "calendars" / "2024" / "manifest.json").exists()
     assert ("lich", Path("calendars") / "2024" / "vp.ics") in res.outputs
     shutil.rmtree(tmp_path / "calendars")
+
+
+def test_changing_calendar_id_is_reported_and_remembered(tmp_path):
+    lp = load_plan(write_plan(tmp_path / "p"))
+    first = write_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    lp2 = load_plan(write_plan(tmp_path / "p", calendar="id: mot-ma-khac"))
+    second = write_calendars(lp2, out_dir=tmp_path / "cal", now=T1)
+    assert any("mã lịch của kế hoạch đã đổi" in n for n in second.notes)
+    assert second.state["retired"] == [first.state["plan"]]
+    assert not set(first.state["events"]) & set(second.state["events"])

@@ -88,7 +88,12 @@ def next_state(lp: LoadedPlan, cals: dict[str, list[CalEvent]], previous: dict |
             events[uid] = tomb
             if not was.get("removed"):
                 removed.append({"uid": uid, **tomb})
-    state = {"version": STATE_VERSION, "plan": plan_key(lp),
+    # Plan keys used before in this folder (calendar.id or the issuer changed): publishing
+    # deletes their events from the server too, else the old UIDs would stay as duplicates.
+    retired = [k for k in prev.get("retired", []) if k != plan_key(lp)]
+    if prev.get("plan") and prev["plan"] != plan_key(lp) and prev["plan"] not in retired:
+        retired.append(prev["plan"])
+    state = {"version": STATE_VERSION, "plan": plan_key(lp), "retired": retired,
              "files": {}, "events": dict(sorted(events.items()))}
     return state, added, changed, removed
 
@@ -181,11 +186,11 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
         if unit not in blobs and stale.suffix == ".ics" and stale.exists():
             stale.unlink()
             res.deleted_files.append(stale)
-    res.notes = change_notes(lp, res)
+    res.notes = change_notes(lp, res, previous)
     return res
 
 
-def change_notes(lp: LoadedPlan, res: CalendarBuild) -> list[str]:
+def change_notes(lp: LoadedPlan, res: CalendarBuild, previous: dict | None = None) -> list[str]:
     notes = []
     tasks = {t.id for t in lp.tasks}
     by_task: dict[str, list[dict]] = {}
@@ -195,6 +200,11 @@ def change_notes(lp: LoadedPlan, res: CalendarBuild) -> list[str]:
         summary = items[0].get("summary", "")
         why = "đã bỏ thời hạn" if tid in tasks else "nhiệm vụ không còn trong kế hoạch"
         notes.append(f"Lịch: đã xóa {len(items)} sự kiện của '{tid}' ({summary}) — {why}.")
+    prev_plan = _state_of(previous).get("plan")
+    if prev_plan and prev_plan != res.state["plan"]:
+        notes.append("Lịch: mã lịch của kế hoạch đã đổi (calendar.id, cơ quan ban hành, ký hiệu hoặc "
+                     "năm): mọi sự kiện có UID mới; lịch đã đăng ký cần tải lại, "
+                     "'kehoach calendar publish' sẽ xóa các sự kiện UID cũ.")
     if res.changed:
         n_tasks = len({res.state["events"][u]["task"] for u in res.changed})
         notes.append(f"Lịch: {len(res.changed)} sự kiện thay đổi ({n_tasks} nhiệm vụ); "

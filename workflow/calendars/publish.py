@@ -94,12 +94,18 @@ def publish(lp: LoadedPlan, cb: CalendarBuild, *, url: str, user: str | None = N
 
 def _sync(lp: LoadedPlan, cal, events: list[CalEvent], state: dict, cr: CollectionResult) -> None:
     prefix = plan_key(lp) + "-"
+    retired = tuple(k + "-" for k in state.get("retired", []))
     ours = {}
     for obj in cal.get_events():
         comp = obj.get_icalendar_component()
         uid = str(comp.get("UID", ""))
-        if uid.startswith(prefix) and uid.endswith("@" + UID_DOMAIN):
+        if not uid.endswith("@" + UID_DOMAIN):
+            continue
+        if uid.startswith(prefix):
             ours[uid] = (obj, comp)
+        elif retired and uid.startswith(retired):  # this plan under its former identity
+            obj.delete()
+            cr.deleted += 1
     wanted = {ev.uid for ev in events}
     for ev in events:
         entry = state["events"][ev.uid]
