@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import congvan, kehoach
+from . import baocao, congvan, kehoach
 
 TEMPLATES = {
     "kehoach/ke-hoach.docx": kehoach.build,
     "kehoach/cong-van.docx": congvan.build,
+    "baocao/bao-cao-pcgd-xmc.docx": baocao.build,
 }
 
 

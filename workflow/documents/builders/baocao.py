@@ -1,0 +1,105 @@
+"""Builds templates/baocao/bao-cao-pcgd-xmc.docx: the October Báo cáo PCGD, XMC (ND30).
+
+Body parts come as a flat list (h1/h2/p/chart), then the comparison table, the closing parts,
+the signature and one annex per programme (Phụ lục I, II, …) with a per-unit table.
+"""
+
+from __future__ import annotations
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK
+
+from .. import ooxml
+from .common import C, TEXT_WIDTH_MM, closing_table, header_table, new_document, para, tag
+
+COMPARE_COLS_MM = (10.0, 63.0, 23.0, 23.0, 23.0, 23.0)
+ANNEX_COLS_MM = (9.0, 29.0, 48.0, 21.0, 19.0, 19.0, 20.0)
+
+
+def build(path) -> None:
+    doc = new_document()
+    ooxml.paragraph_style(doc, "BC Time", base="KH Subject", bold=False, italic=True, after_pt=0)
+    ooxml.paragraph_style(doc, "BC Sample", base="KH Body", italic=True, align=C, first_indent_mm=0)
+    ooxml.paragraph_style(doc, "BC Chart", base="KH Body", align=C, first_indent_mm=0, keep_next=False)
+    header_table(doc)
+    para(doc, "{{ doc.type_upper }}", "KH Title")
+    para(doc, "{{ doc.title }}", "KH Subject")
+    para(doc, "{{ time_line }}", "BC Time")
+    ooxml.rule(doc, 40, TEXT_WIDTH_MM)
+    tag(doc, "if sample")
+    para(doc, "{{ sample }}", "BC Sample")
+    tag(doc, "endif")
+    _loop(doc, "body")
+    compare_table(doc)
+    _loop(doc, "closing")
+    closing_table(doc)
+    annexes(doc)
+    doc.save(path)
+
+
+def _loop(doc, var: str) -> None:
+    tag(doc, f"for b in {var}")
+    tag(doc, 'if b.kind == "h1"')
+    para(doc, "{{ b.text }}", "KH Heading 1")
+    tag(doc, 'elif b.kind == "h2"')
+    para(doc, "{{ b.text }}", "KH Heading 2")
+    tag(doc, 'elif b.kind == "chart"')
+    para(doc, "{{ b.image }}", "BC Chart")
+    tag(doc, "else")
+    para(doc, "{{ b.text }}", "KH Body")
+    tag(doc, "endif")
+    tag(doc, "endfor")
+
+
+def _table(doc, widths, heads):
+    t = doc.add_table(rows=3, cols=len(widths))
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    ooxml.all_borders(t)
+    ooxml.fixed_widths(t, list(widths))
+    for cell, text in zip(t.rows[0].cells, heads):
+        cell.paragraphs[0].style = doc.styles["KH Table Head"]
+        ooxml.add_text(cell.paragraphs[0], text)
+    ooxml.cant_split(t.rows[0])
+    ooxml.repeat_header(t.rows[0])
+    return t
+
+
+def _row_loop(doc, t, var: str, fields) -> None:
+    loop, row = t.rows[1], t.rows[2]
+    loop.cells[0].paragraphs[0].style = doc.styles["KH Table"]
+    ooxml.add_text(loop.cells[0].paragraphs[0], "{%tr for r in " + var + " %}")
+    ooxml.cant_split(row)
+    for i, (cell, text) in enumerate(zip(row.cells, fields)):
+        cell.paragraphs[0].style = doc.styles["KH Table" if i in (1, 2) else "KH Table Head"]
+        ooxml.add_text(cell.paragraphs[0], text, bold=False if i not in (1, 2) else None)
+    end = t.add_row()
+    end.cells[0].paragraphs[0].style = doc.styles["KH Table"]
+    ooxml.add_text(end.cells[0].paragraphs[0], "{%tr endfor %}")
+
+
+def compare_table(doc) -> None:
+    """Indicators this year against last year and the target (like seed 002's table)."""
+    tag(doc, "if compare")
+    para(doc, "{{ compare_title }}", "KH Heading 2")
+    t = _table(doc, COMPARE_COLS_MM, ("TT", "Chỉ tiêu", "{{ compare_heads.previous }}",
+                                      "{{ compare_heads.current }}", "Mục tiêu", "Đánh giá"))
+    _row_loop(doc, t, "compare", ("{{ r.tt }}", "{{ r.text }}", "{{ r.previous }}", "{{ r.current }}",
+                                  "{{ r.target }}", "{{ r.verdict }}"))
+    para(doc, "", "KH Control")
+    tag(doc, "endif")
+
+
+def annexes(doc) -> None:
+    tag(doc, "for a in annexes")
+    p = para(doc, "", "KH Control")
+    p.add_run().add_break(WD_BREAK.PAGE)
+    para(doc, "Phụ lục {{ a.roman }}", "KH Annex Title")
+    para(doc, "{{ a.title }}", "KH Annex Title")
+    para(doc, "{{ a.note }}", "KH Annex Note")
+    ooxml.rule(doc, 40, TEXT_WIDTH_MM)
+    t = _table(doc, ANNEX_COLS_MM, ("TT", "Đơn vị", "Chỉ tiêu", "Số phải phổ cập", "Số đạt",
+                                    "Tỷ lệ (%)", "Mức đạt"))
+    _row_loop(doc, t, "a.rows", ("{{ r.tt }}", "{{ r.unit }}", "{{ r.what }}", "{{ r.den }}",
+                                 "{{ r.num }}", "{{ r.rate }}", "{{ r.level }}"))
+    para(doc, "{{ a.legend }}", "KH Annex Note")
+    tag(doc, "endfor")

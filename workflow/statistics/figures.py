@@ -1,0 +1,274 @@
+"""Read the October figures: one row per commune/ward, from CSV, XLSX or YAML.
+
+Headers may be the column ids (``mn5_tong``), their Vietnamese labels or aliases, with or
+without diacritics. Every bad value is collected (row = ``line``, column header = ``field``)
+and raised together; a blank cell means "no data" (that criterion is then not assessed).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, Problem, ProblemList
+from .criteria import CriteriaSet
+
+UNIT, PARENT, DBKK = "don_vi", "cap_tren", "dbkk"
+IDENTITY = {
+    UNIT: ("Đơn vị (xã, phường)", ["đơn vị", "tên đơn vị", "xã", "phường", "xã/phường", "phường/xã",
+                                   "tên xã", "tên phường", "xã, phường"]),
+    PARENT: ("Đơn vị cấp trên", ["cấp trên", "huyện", "quận", "tỉnh", "đơn vị cấp trên"]),
+    DBKK: ("Xã ĐBKK (1/0)", ["đbkk", "xã đbkk", "đặc biệt khó khăn", "xa dbkk"]),
+}
+TRUE_WORDS = {"1", "co", "x", "true", "yes", "dat", "dbkk", "đbkk"}
+FALSE_WORDS = {"0", "khong", "false", "no", "khong dat", ""}
+SAMPLE_MARK = "so lieu mau"
+
+
+@dataclass
+class UnitFigures:
+    name: str
+    parent: str
+    dbkk: bool
+    values: dict[str, int | None]
+    line: int                      # row in the source file (1-based)
+
+
+@dataclass
+class Figures:
+    path: Path
+    units: list[UnitFigures]
+    columns: set[str]              # column ids present in the file
+    sample: bool = False           # labelled "số liệu mẫu"
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def fold(text: str) -> str:
+    """'Trẻ 5 tuổi ra lớp' -> 'tre_5_tuoi_ra_lop': lower case, no diacritics, '_' separators."""
+    s = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d")
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+
+
+def header_map(cs: CriteriaSet) -> dict[str, str]:
+    """Folded header → column id, for every id, label and alias."""
+    table: dict[str, str] = {}
+    for cid, (label, aliases) in IDENTITY.items():
+        for name in (cid, label, *aliases):
+            table.setdefault(fold(name), cid)
+    for cid, col in cs.columns.items():
+        for name in (cid, col.label, *col.aliases):
+            table.setdefault(fold(name), cid)
+    return table
+
+
+def load_figures(path: str | Path, cs: CriteriaSet) -> Figures:
+    """Read and check a figures file against the columns ``cs`` knows.
+
+    Raises :class:`InputError` listing every bad value (negative, not a whole number, a part
+    larger than its whole, a duplicate unit, a column a criterion needs but missing).
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise InputError(Problem(file=name, message="không tìm thấy tệp số liệu"))
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        header, rows, notes = _read_csv(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        header, rows, notes = _read_xlsx(path)
+    elif suffix in (".yaml", ".yml"):
+        header, rows, notes = _read_yaml(path)
+    else:
+        raise InputError(Problem(file=name, message="tệp số liệu phải là .csv, .xlsx hoặc .yaml"))
+    problems = ProblemList()
+    mapping = header_map(cs)
+    cols: dict[int, str] = {}                # position -> column id
+    header_line, header_cells = header
+    for i, raw in enumerate(header_cells):
+        if raw is None or str(raw).strip() == "":
+            continue
+        cid = mapping.get(fold(raw))
+        if cid is None:
+            close = difflib.get_close_matches(fold(raw), list(mapping), n=1, cutoff=0.75)
+            hint = f" (có phải '{mapping[close[0]]}'?)" if close else "; cột này được bỏ qua"
+            problems.add(Problem(file=name, line=header_line, col=i + 1, field=str(raw),
+                                 message=f"không nhận ra tiêu đề cột{hint}", severity="warning"))
+            continue
+        if cid in cols.values():
+            problems.add(Problem(file=name, line=header_line, col=i + 1, field=str(raw),
+                                 message=f"cột '{cid}' xuất hiện hai lần"))
+            continue
+        cols[i] = cid
+    present = set(cols.values())
+    if UNIT not in present:
+        problems.add(Problem(file=name, line=header_line, field=UNIT,
+                             message="thiếu cột tên đơn vị (don_vi, \"Đơn vị\")"))
+    for cid in sorted(cs.needed_columns() - present):
+        problems.add(Problem(file=name, line=header_line, field=cid,
+                             message=f"thiếu cột '{cid}' ({cs.columns[cid].label}) mà tiêu chí cần"))
+    units: list[UnitFigures] = []
+    seen: dict[str, int] = {}
+    col_of = {cid: i + 1 for i, cid in cols.items()}
+    for line, cells in rows:
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        values: dict[str, int | None] = {}
+        unit, parent, dbkk = "", "", False
+        for i, cid in cols.items():
+            raw = cells[i] if i < len(cells) else None
+            where = dict(file=name, line=line, col=i + 1, field=str(header_cells[i]))
+            if cid == UNIT:
+                unit = _text(raw)
+                if not unit:
+                    problems.add(Problem(**where, message="thiếu tên đơn vị"))
+            elif cid == PARENT:
+                parent = _text(raw)
+            elif cid == DBKK or cs.columns[cid].kind == "flag":
+                flag = _flag(raw)
+                if flag is None:
+                    problems.add(Problem(**where, message=f"'{raw}' không phải 1/0 (có/không)"))
+                elif cid == DBKK:
+                    dbkk = flag
+                else:
+                    values[cid] = int(flag) if _text(raw) else None
+            else:
+                num, err = _count(raw)
+                if err:
+                    problems.add(Problem(**where, message=err))
+                values[cid] = num
+        if unit:
+            if unit in seen:
+                problems.add(Problem(file=name, line=line, col=col_of.get(UNIT), field=UNIT,
+                                     message=f"đơn vị '{unit}' trùng với dòng {seen[unit]}"))
+            seen[unit] = line
+        for lim in cs.limits:
+            parts = [values.get(p) for p in lim.parts]
+            whole = values.get(lim.whole)
+            if whole is None or any(v is None for v in parts):
+                continue
+            if sum(parts) > whole:
+                what = " + ".join(lim.parts)
+                problems.add(Problem(file=name, line=line, col=col_of.get(lim.parts[0]), field=lim.parts[0],
+                                     message=f"{what} = {sum(parts)} lớn hơn {lim.whole} = {whole}"))
+        units.append(UnitFigures(unit, parent, dbkk, values, line))
+    if not units and not problems.errors:
+        problems.add(Problem(file=name, message="tệp không có dòng số liệu nào"))
+    problems.raise_if_errors()
+    sample = any(SAMPLE_MARK in fold(n).replace("_", " ") for n in notes)
+    return Figures(path=path, units=units, columns=present, sample=sample, warnings=problems.warnings)
+
+
+def _text(v) -> str:
+    return "" if v is None else " ".join(str(v).split())
+
+
+def _flag(v) -> bool | None:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and v in (0, 1):
+        return bool(v)
+    s = fold(_text(v)).replace("_", " ")
+    if s in TRUE_WORDS:
+        return True
+    if s in FALSE_WORDS:
+        return False
+    return None
+
+
+def _count(v) -> tuple[int | None, str | None]:
+    """A head count: a whole number ≥ 0. '12.880' (thousands dot) is accepted."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None, None
+    if isinstance(v, bool):
+        return None, f"'{v}' không phải số"
+    if isinstance(v, float):
+        if not v.is_integer():
+            return None, f"'{v}' không phải số nguyên"
+        v = int(v)
+    if isinstance(v, int):
+        n = v
+    else:
+        s = str(v).strip().replace("\u00a0", "").replace(" ", "")
+        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", s):
+            s = s.replace(".", "")
+        if not re.fullmatch(r"-?\d+", s):
+            return None, f"'{v}' không phải số nguyên"
+        n = int(s)
+    if n < 0:
+        return None, f"số âm ({n}) không hợp lệ"
+    return n, None
+
+
+def _read_csv(path: Path):
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(Problem(file=str(path), message="tệp CSV không phải UTF-8; hãy lưu lại với mã hóa UTF-8")) from None
+    sample = text[:4096]
+    delim = ";" if sample.count(";") > sample.count(",") else ","
+    notes, rows, header = [], [], None
+    for n, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delim), start=1):
+        if cells and str(cells[0]).lstrip().startswith("#"):
+            notes.append(delim.join(cells))
+            continue
+        if header is None:
+            if any(c.strip() for c in cells):
+                header = (n, cells)
+            continue
+        rows.append((n, cells))
+    if header is None:
+        raise InputError(Problem(file=str(path), message="tệp CSV không có dòng tiêu đề"))
+    return header, rows, notes
+
+
+def _read_xlsx(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a broken file
+        raise InputError(Problem(file=str(path), message=f"không mở được tệp Excel ({e})")) from None
+    ws = wb["so_lieu"] if "so_lieu" in wb.sheetnames else wb.worksheets[0]
+    notes, rows, header = [], [], None
+    for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+        first = cells[0] if cells else None
+        if isinstance(first, str) and first.lstrip().startswith("#"):
+            notes.append(first)
+            continue
+        if header is None:
+            if any(c is not None and str(c).strip() for c in cells):
+                header = (n, list(cells))
+            continue
+        rows.append((n, list(cells)))
+    wb.close()
+    if header is None:
+        raise InputError(Problem(file=str(path), message="trang tính không có dòng tiêu đề"))
+    return header, rows, notes
+
+
+def _read_yaml(path: Path):
+    """``sample: true`` and ``units: [{don_vi: …, mn5_tong: …}, …]``."""
+    from ..plan import yamlsource
+
+    data, pos = yamlsource.load(path)
+    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
+        raise InputError(pos.problem((), "tệp YAML số liệu cần khóa 'units:' là danh sách các đơn vị"))
+    keys: list[str] = []
+    for u in data["units"]:
+        if isinstance(u, dict):
+            keys.extend(k for k in u if k not in keys)
+    rows = []
+    for i, u in enumerate(data["units"]):
+        line = pos.at(("units", i))[0] or 0
+        if not isinstance(u, dict):
+            raise InputError(pos.problem(("units", i), "mỗi đơn vị là một ánh xạ cột: giá trị"))
+        rows.append((line, [u.get(k) for k in keys]))
+    notes = [SAMPLE_MARK] if data.get("sample") else []
+    return (pos.at(("units",))[0] or 1, keys), rows, notes
