@@ -214,13 +214,14 @@ def check_symbol(view: DocxView, st: Structure, out: Findings) -> None:
     if any(seg != seg.upper() and seg not in abbrs.values() for seg in sym.split("-")):
         out.add("ND30-SO-KY-HIEU", f"ký hiệu “{sym}” phải viết chữ in hoa", p)
     first = sym.split("-")[0].strip()
-    by_abbr = {v: k for k, v in abbrs.items()}
+    by_abbr = {v.upper(): k for k, v in abbrs.items()}  # case is ND30-SO-KY-HIEU's business
     if st.type_name:
         want = abbrs[st.type_name]
-        if first != want or "-" not in sym:
+        if first.upper() != want.upper() or "-" not in sym:
             out.add("ND30-TEN-LOAI", f"văn bản là {st.type_name} thì ký hiệu bắt đầu bằng "
                                      f"“{want}-”, đang là “{sym}”", p)
-    elif first in by_abbr:
+    elif first.upper() in by_abbr:
+        first = first.upper()
         if st.vv is not None:
             out.add("ND30-TEN-LOAI", f"công văn không có chữ viết tắt tên loại; ký hiệu “{sym}” "
                                      f"bắt đầu bằng “{first}” ({by_abbr[first]})", p)
@@ -302,7 +303,7 @@ def check_kinh_gui(view: DocxView, st: Structure, out: Findings) -> None:
         out.add("ND30-KINH-GUI", "chỉ một nơi nhận thì ghi cùng dòng với “Kính gửi:”", p)
     elif not items:
         out.add("ND30-KINH-GUI", "sau “Kính gửi:” không có nơi nhận", p)
-    for i, (q, t) in enumerate(items if not rest else []):
+    for i, (q, t) in enumerate(items if not rest and len(items) > 1 else []):
         end = "." if i == len(items) - 1 else ";"
         if not t.startswith("-") or not t.endswith(end):
             out.add("ND30-KINH-GUI", f"mỗi nơi nhận một dòng “- …{end}”: “{t[:40]}”", q)

@@ -1,0 +1,346 @@
+"""kehoach lint: every generated document is clean, hand-made documents are judged by what
+Word would show (style chain, theme fonts, toggles), the date rule, the CLI and the rule table."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from lint_helpers import ROOT, build_good, copy_of, find_par, handmade_cong_van, set_text
+
+from workflow.cli import main
+from workflow.documents.lint import Finding, lint_docx, rule_book
+
+
+def shipped_configs() -> list[Path]:
+    return sorted((ROOT / "config" / "plans").glob("*.yaml")) + \
+        sorted((ROOT / "config" / "letters").glob("*.yaml"))
+
+
+def test_every_document_kehoach_generates_has_no_errors(tmp_path):
+    from workflow.build import build_plan
+
+    configs = shipped_configs()
+    assert any("plans" in str(c) for c in configs)
+    linted = 0
+    for cfg in configs:
+        res = build_plan(cfg, out_dir=tmp_path / cfg.stem)
+        for _, path in res.outputs:
+            if path.suffix != ".docx":
+                continue
+            errors = [str(f) for f in lint_docx(path) if f.severity == "error"]
+            assert errors == [], f"{cfg.name} -> {path.name}: {errors}"
+            linted += 1
+    assert linted >= len(configs)
+    print(f"linted {linted} documents from {len(configs)} configs")
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    return build_good(tmp_path_factory.mktemp("good"))
+
+
+def test_hand_made_cong_van_passes(tmp_path):
+    path = handmade_cong_van(tmp_path / "cv.docx")
+    assert lint_docx(path) == []
+
+
+def test_hand_made_one_page_without_page_number_passes(tmp_path):
+    path = handmade_cong_van(tmp_path / "cv.docx", pages=0)
+    d = docx.Document(str(path))
+    d.sections[0].header.is_linked_to_previous = True
+    d.save(str(path))
+    assert lint_docx(path) == []
+
+
+def test_hand_made_long_document_without_page_number_is_caught(tmp_path):
+    path = handmade_cong_van(tmp_path / "cv.docx", pages=3)
+    d = docx.Document(str(path))
+    d.sections[0].header.is_linked_to_previous = True
+    d.save(str(path))
+    assert {f.rule for f in lint_docx(path)} == {"ND30-PAGE-NUMBER"}
+
+
+def test_fonts_left_to_the_theme_are_not_times_new_roman(tmp_path):
+    """python-docx's blank document: docDefaults point at theme fonts (Calibri/Cambria…)."""
+    path = tmp_path / "plain.docx"
+    d = docx.Document()
+    d.add_paragraph("Văn bản thử")
+    d.save(str(path))
+    font = [f for f in lint_docx(path) if f.rule == "ND30-FONT"]
+    assert len(font) == 1 and "Times New Roman" in font[0].message
+    assert "eastAsia" in font[0].message and "cs" in font[0].message
+
+
+def test_theme_that_maps_to_times_new_roman_counts(tmp_path):
+    path = handmade_cong_van(tmp_path / "cv.docx")
+    d = docx.Document(str(path))
+    rpr = d.styles["Normal"].element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    fonts.set(qn("w:asciiTheme"), "minorHAnsi")
+    d.save(str(path))
+    assert {f.rule for f in lint_docx(path)} == {"ND30-FONT"}
+    # now make the theme's minor latin font Times New Roman: the same document passes
+    theme = next(r.target_part for r in d.part.rels.values() if r.reltype.endswith("/theme"))
+    blob = theme.blob.decode("utf-8")
+    blob = re.sub(r'(<a:minorFont>\s*<a:latin typeface=")[^"]*"', r'\1Times New Roman"', blob)
+    theme._blob = blob.encode("utf-8")
+    d.save(str(path))
+    assert lint_docx(path) == []
+
+
+def test_character_style_font_is_resolved(good, tmp_path):
+    path = copy_of(good, tmp_path, "charstyle")
+    d = docx.Document(str(path))
+    st = d.styles.add_style("Nhấn", 2)  # WD_STYLE_TYPE.CHARACTER
+    st.font.name = "Arial"
+    find_par(d, "Tiếp tục chỉ đạo").runs[0].style = st
+    d.save(str(path))
+    [f] = lint_docx(path)
+    assert f.rule == "ND30-FONT" and "Arial" in f.message
+
+
+def test_bold_in_paragraph_and_character_style_toggles_off(good, tmp_path):
+    """Bold set in both the paragraph style and a character style is NOT bold in Word."""
+    path = copy_of(good, tmp_path, "toggle")
+    d = docx.Document(str(path))
+    st = d.styles.add_style("Đậm", 2)
+    st.font.bold = True
+    for r in find_par(d, "CỘNG HÒA").runs:
+        r.style = st
+    d.save(str(path))
+    assert [(f.rule, f.message) for f in lint_docx(path)] == [
+        ("ND30-QUOC-HIEU", "Quốc hiệu phải in đậm")]
+
+
+def test_size_from_docdefaults_when_no_style_sets_it(good, tmp_path):
+    path = copy_of(good, tmp_path, "sz")
+    d = docx.Document(str(path))
+    for name in ("KH Header Right",):
+        rpr = d.styles[name].element.rPr
+        for tag in ("w:sz", "w:szCs"):
+            el = rpr.find(qn(tag))
+            if el is not None:
+                rpr.remove(el)
+    # Normal (the base) is 14, so Quốc hiệu becomes 14: outside 12–13
+    d.save(str(path))
+    rules = {f.rule for f in lint_docx(path)}
+    assert "ND30-QUOC-HIEU" in rules
+
+
+@pytest.mark.parametrize("line,ok", [
+    ("Ba Đình, ngày 05 tháng 02 năm 2024", True),
+    ("Ba Đình, ngày 12 tháng 3 năm 2024", True),
+    ("Ba Đình, ngày 31 tháng 12 năm 2024", True),
+    ("Ba Đình, ngày 10 tháng 01 năm 2024", True),
+    ("Ba Đình, ngày \u00a0\u00a0\u00a0\u00a0 tháng 02 năm 2024", True),
+    ("Kon Rẫy, ngày      tháng      năm", True),
+    ("Ba Đình, ngày ... tháng 3 năm 2024", True),
+    ("Ba Đình, ngày 5 tháng 02 năm 2024", False),
+    ("Ba Đình, ngày 05 tháng 03 năm 2024", False),
+    ("Ba Đình, ngày 05 tháng 2 năm 2024", False),
+    ("Ba Đình, ngày 05 tháng 1 năm 2024", False),
+    ("Ba Đình, ngày 30 tháng 02 năm 2024", False),
+    ("Ba Đình, ngày 05 tháng 13 năm 2024", False),
+    ("Ba Đình, ngày 05 tháng 02 năm 24", False),
+    ("ngày 05 tháng 02 năm 2024", False),
+    ("Ba Đình, ngày 05/02/2024", False),
+])
+def test_date_rule(line, ok, good, tmp_path):
+    path = copy_of(good, tmp_path, "date")
+    d = docx.Document(str(path))
+    set_text(find_par(d, "Ba Đình, ngày"), line)
+    d.save(str(path))
+    rules = [f.rule for f in lint_docx(path)]
+    assert rules == ([] if ok else ["ND30-DATE"]), line
+
+
+@pytest.mark.parametrize("symbol,rule", [
+    ("Số: 12/KH-BCĐ", None),
+    ("Số: 05/KH-BCĐ", None),
+    ("Số: 12 /KH-BCĐ", "ND30-SO-KY-HIEU"),
+    ("Số: 12/KH - BCĐ", "ND30-SO-KY-HIEU"),
+    ("Số: 12/kh-bcđ", "ND30-SO-KY-HIEU"),
+    ("Số: 12/BCĐ", "ND30-TEN-LOAI"),
+    ("Số: 12/TTr-BCĐ", "ND30-TEN-LOAI"),
+])
+def test_number_and_symbol(symbol, rule, good, tmp_path):
+    path = copy_of(good, tmp_path, "so")
+    d = docx.Document(str(path))
+    set_text(find_par(d, "Số:"), symbol)
+    d.save(str(path))
+    rules = {f.rule for f in lint_docx(path)}
+    assert rules == ({rule} if rule else set()), symbol
+
+
+def test_cong_van_with_a_type_abbreviation_is_caught(tmp_path):
+    path = handmade_cong_van(tmp_path / "cv.docx")
+    d = docx.Document(str(path))
+    p = find_par(d, "Số:")
+    set_text(p, "Số: 45/KH-PGDĐT")
+    d.save(str(path))
+    [f] = lint_docx(path)
+    assert f.rule == "ND30-TEN-LOAI" and "công văn" in f.message
+
+
+@pytest.mark.parametrize("first,ok", [
+    ("TM. ỦY BAN NHÂN DÂN", True), ("KT. TRƯỞNG PHÒNG", True), ("TL. CHỦ TỊCH", True),
+    ("TUQ. GIÁM ĐỐC", True), ("Q. TRƯỞNG PHÒNG", True),
+    ("K.T. TRƯỞNG PHÒNG", False), ("K/T TRƯỞNG PHÒNG", False), ("KT TRƯỞNG PHÒNG", False),
+    ("KT.TRƯỞNG PHÒNG", False), ("T/M ỦY BAN NHÂN DÂN", False), ("THAY MẶT ỦY BAN", False),
+    ("Kt. trưởng phòng", False),
+])
+def test_authority_prefix(first, ok, tmp_path):
+    path = handmade_cong_van(tmp_path / "cv.docx")
+    d = docx.Document(str(path))
+    p = find_par(d, "KT. TRƯỞNG PHÒNG")
+    p.runs[0].text = first
+    d.save(str(path))
+    rules = [f.rule for f in lint_docx(path)]
+    assert rules == ([] if ok else ["ND30-QUYEN-HAN"]), first
+
+
+def test_kinh_gui_single_recipient_on_its_own_dashed_line_warns(tmp_path):
+    path = handmade_cong_van(tmp_path / "cv.docx")
+    d = docx.Document(str(path))
+    for text in ("- Các trường tiểu học;", "- Các trường THCS."):
+        p = find_par(d, text)
+        p._p.getparent().remove(p._p)
+    d.save(str(path))
+    [f] = lint_docx(path)
+    assert (f.rule, f.severity) == ("ND30-KINH-GUI", "warning")
+
+
+def test_noi_nhan_lines_inside_one_paragraph_are_checked(tmp_path):
+    path = handmade_cong_van(tmp_path / "cv.docx")
+    d = docx.Document(str(path))
+    p = find_par(d, "Nơi nhận:")
+    for r in p.runs:
+        if r.text == "- Lưu: VT.":
+            r.text = "- Lưu VT"
+    d.save(str(path))
+    msgs = [f.message for f in lint_docx(path) if f.rule == "ND30-NOI-NHAN"]
+    assert len(msgs) == 2 and any("hai chấm" in m for m in msgs) and any("“.”" in m for m in msgs)
+
+
+def test_header_without_rule_under_tieu_ngu_warns(good, tmp_path):
+    path = copy_of(good, tmp_path, "rule")
+    d = docx.Document(str(path))
+    cell = d.tables[0].cell(0, 1)
+    for p in cell.paragraphs:
+        if not p.text:
+            p._p.getparent().remove(p._p)
+    d.save(str(path))
+    assert [(f.rule, f.severity) for f in lint_docx(path)] == [("ND30-TIEU-NGU-RULE", "warning")]
+
+
+def test_quoc_hieu_13_needs_tieu_ngu_14(good, tmp_path):
+    path = copy_of(good, tmp_path, "qh13")
+    d = docx.Document(str(path))
+    for r in find_par(d, "CỘNG HÒA").runs:
+        r.font.size = Pt(13)
+    d.save(str(path))
+    [f] = lint_docx(path)
+    assert f.rule == "ND30-SIZE-CONSISTENT" and "14" in f.message
+
+
+# --- CLI ------------------------------------------------------------------------------
+
+def test_cli_clean_document_exits_0(good, capsys):
+    assert main(["lint", str(good)]) == 0
+    assert "đạt" in capsys.readouterr().out
+
+
+def test_cli_errors_exit_1_and_json_shape(good, tmp_path, capsys):
+    path = copy_of(good, tmp_path, "bad")
+    d = docx.Document(str(path))
+    set_text(find_par(d, "Ba Đình, ngày"), "Ba Đình, ngày 05 tháng 03 năm 2024")
+    d.save(str(path))
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "[ND30-DATE]" in out and "bảng 1, hàng 2, ô 2" in out
+    assert main(["lint", "--json", str(path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["file"] == str(path)
+    [f] = data["findings"]
+    assert set(f) == {"rule", "severity", "message", "location"}
+    assert f["rule"] == "ND30-DATE" and f["severity"] == "error"
+    assert f["location"]["table"] == 0 and "excerpt" in f["location"]
+
+
+def test_cli_several_files_json_is_a_list(good, tmp_path, capsys):
+    hm = handmade_cong_van(tmp_path / "cv.docx")
+    assert main(["lint", "--json", str(good), str(hm)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["file"] for d in data] == [str(good), str(hm)]
+
+
+def test_cli_warnings_only_exit_0_unless_strict(tmp_path, capsys):
+    path = handmade_cong_van(tmp_path / "cv.docx")
+    d = docx.Document(str(path))
+    for r in find_par(d, "Cát Hải, ngày").runs:
+        r.italic = False
+    d.save(str(path))
+    assert main(["lint", str(path)]) == 0
+    assert main(["lint", "--strict", str(path)]) == 1
+
+
+@pytest.mark.parametrize("content", [None, b"not a zip", b"PK\x03\x04broken"])
+def test_cli_not_a_docx_exits_2_with_a_clear_message(content, tmp_path, capsys):
+    path = tmp_path / "x.docx"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["lint", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and ("không có tệp" in err or "không đọc được" in err)
+    assert "Traceback" not in err
+
+
+def test_cli_lint_without_files_is_a_usage_error(capsys):
+    assert main(["lint"]) == 2
+
+
+def test_cli_rules_table(capsys):
+    assert main(["lint", "--rules", "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    assert {r["rule"] for r in rules} >= {"ND30-DATE", "ND30-FONT", "ND30-LEFTOVER-NONE"}
+
+
+# --- the rule table --------------------------------------------------------------------
+
+def test_rule_table_is_complete_and_severity_follows_confidence():
+    rules = rule_book()["rules"]
+    required = {"ND30-PAGE-A4", "ND30-MARGINS", "ND30-FONT", "ND30-QUOC-HIEU", "ND30-TIEU-NGU",
+                "ND30-DATE", "ND30-SO-KY-HIEU", "ND30-NOI-NHAN", "ND30-QUYEN-HAN",
+                "ND30-PAGE-NUMBER", "ND30-LEFTOVER-TAG", "ND30-TEN-LOAI", "ND30-CAN-CU",
+                "ND30-KINH-GUI", "ND30-SIZE-CONSISTENT", "ND30-LEFTOVER-NONE"}
+    assert required <= set(rules)
+    for rid, r in rules.items():
+        want = {"V": "error", "K": "error", "P": "warning", "U": "warning"}[r["confidence"]]
+        assert r["severity"] == want, rid
+        assert r["description"] and r["ref"]
+    src = "".join(p.read_text(encoding="utf-8")
+                  for p in (ROOT / "workflow" / "documents").glob("lint*.py"))
+    used = set(re.findall(r'"(ND30-[A-Z0-9-]+)"', src))
+    assert used <= set(rules), used - set(rules)
+    assert used >= set(rules) - {"ND30-LEFTOVER-TAG"} or used == set(rules)
+
+
+def test_type_abbreviations():
+    abbr = rule_book()["type_abbreviations"]
+    assert abbr["Kế hoạch"] == "KH" and abbr["Tờ trình"] == "TTr" and abbr["Quy định"] == "QyĐ"
+    assert len(abbr) == 15 and "Công văn" not in abbr
+
+
+def test_finding_json_round_trip():
+    f = Finding("ND30-DATE", "error", "x", {"paragraph": 3, "excerpt": "abc"})
+    assert json.loads(json.dumps(f.to_json())) == {
+        "rule": "ND30-DATE", "severity": "error", "message": "x",
+        "location": {"paragraph": 3, "excerpt": "abc"}}
+    assert str(f).startswith("đoạn 4 «abc»: lỗi [ND30-DATE]")
