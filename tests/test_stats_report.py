@@ -1,0 +1,154 @@
+"""The October Báo cáo and the CLI: saved, reopened with python-docx/openpyxl, linted."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from stats_helpers import META, unit, write_csv
+
+from workflow.cli import main
+
+
+def _text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    rows = [unit("Phường Một"), unit("Phường Hai"),
+            unit("Phường Ba", thcs_tong=400, thcs_tot_nghiep=370)]        # 92,5% < 95%: THCS mức 2
+    data = write_csv(tmp_path / "d.csv", rows, notes=["Số liệu mẫu"])
+    prev = write_csv(tmp_path / "p.csv", [unit("Phường Một"), unit("Phường Hai"), unit("Phường Ba")])
+    meta = tmp_path / "meta.yaml"
+    meta.write_text(META, encoding="utf-8")
+    return data, prev, meta
+
+
+def test_report_end_to_end(tmp_path, inputs, capsys):
+    data, prev, meta = inputs
+    out = tmp_path / "out"
+    rc = main(["report", str(data), "--meta", str(meta), "--previous", str(prev), "-o", str(out)])
+    assert rc == 0, capsys.readouterr().err
+    docx = out / "bao-cao-pcgd-xmc-2024.docx"
+    doc = Document(str(docx))
+    text = _text(doc)
+    paras = [p.text for p in doc.paragraphs]
+    assert "BÁO CÁO" in paras and "Thời điểm tháng 10 năm 2024" in paras
+    assert "Kết quả phổ cập giáo dục, xóa mù chữ năm 2024" in paras
+    assert any("Số liệu mẫu" in p for p in paras)
+    assert "UBND QUẬN MẪU" in text and "Nguyễn Văn A" in text
+    # autoescape: '&' and '<…>' survive
+    assert "Quận có ba phường & nhiều trường <ngoài công lập>." in paras
+    # the failing ward, by name, with its exact rate and the threshold
+    miss = next(p for p in paras if p.startswith("- Số phường đạt chuẩn PCGD THCS mức độ 3"))
+    assert "2/3" in miss and "Phường Ba" in miss and "370/400, đạt 92,50%" in miss and "95%" in miss
+    assert any(p.startswith("- Quận Mẫu đạt chuẩn phổ cập giáo dục trung học cơ sở mức độ 2") for p in paras)
+    assert any("So với năm 2023: quận Mẫu giảm từ mức độ 3 xuống mức độ 2" in p for p in paras)
+    assert any("Đề nghị UBND Thành phố kiểm tra, công nhận quận Mẫu" in p for p in paras)
+    assert any("Đề nghị UBND phường Ba" in p and "khôi phục" in p for p in paras)
+    assert "(Phần này đơn vị tự viết" in text          # process part not in the meta
+    for roman in ("I", "II", "III", "IV"):
+        assert f"Phụ lục {roman}" in paras
+    annex = [t for t in doc.tables if len(t.columns) == 7]
+    assert len(annex) == 4
+    assert len(annex[2].rows) == 1 + 3 * 2          # THCS: 3 wards × 2 indicators
+    assert [c.text for c in annex[2].rows[5].cells][1:] == [
+        "Phường Ba", "Tỷ lệ thanh niên, thiếu niên từ 15 đến 18 tuổi tốt nghiệp trung học cơ sở",
+        "400", "370", "92,50", "Mức độ 2"]
+    compare = next(t for t in doc.tables if len(t.columns) == 6)
+    assert [c.text for c in compare.rows[1].cells] == [
+        "1", "Tỷ lệ phường đạt chuẩn PCGD THCS mức độ 3", "100,00%", "66,66%", "100%", "Chưa đạt"]
+    assert len(doc.inline_shapes) == 4                # one chart per programme
+    wb = load_workbook(out / "ket-qua-danh-gia-2024.xlsx")
+    assert wb.sheetnames == ["tong_hop", "mn5", "th", "thcs", "xmc"]
+    assert [c.value for c in wb["tong_hop"][4]][:1] + [c.value for c in wb["tong_hop"][4]][5:6] == [
+        "Phường Ba", "mức độ 2"]
+
+
+def test_report_passes_nd30_lint(tmp_path, inputs):
+    lint = pytest.importorskip("workflow.documents.lint", reason="ND30 checker not present")
+    data, prev, meta = inputs
+    assert main(["report", str(data), "--meta", str(meta), "-o", str(tmp_path / "o")]) == 0
+    findings = lint.lint_docx(tmp_path / "o" / "bao-cao-pcgd-xmc-2024.docx")
+    errors = [f for f in findings if f.severity == "error"]
+    assert errors == [], errors
+
+
+def test_report_from_plan(tmp_path, inputs, capsys):
+    data, _, _ = inputs
+    rc = main(["report", str(data), "--plan", "config/plans/ba-dinh-2024.yaml", "-o", str(tmp_path / "o"),
+               "--no-charts", "--json"])
+    assert rc == 0
+    res = json.loads(capsys.readouterr().out)
+    doc = Document(res["outputs"][0]["path"])
+    text = _text(doc)
+    assert "UBND QUẬN BA ĐÌNH" in text and "Phạm Thị Diễm" in text and "Số: " in text
+    assert "/BC-BCĐ" in text
+    assert len(doc.inline_shapes) == 0
+
+
+def test_bad_meta_and_data_write_nothing(tmp_path, inputs, capsys):
+    data, _, meta = inputs
+    meta.write_text(META.replace("year: 2024", "year: hai nghìn").replace("area: quận Mẫu\n", ""),
+                    encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["report", str(data), "--meta", str(meta), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "meta.yaml:1:7: year" in err and "area" in err
+    bad = write_csv(tmp_path / "bad.csv", [unit("A", mn5_tong=-1)])
+    assert main(["report", str(bad), "--plan", "config/plans/ba-dinh-2024.yaml", "-o", str(out)]) == 2
+    assert "bad.csv:2:" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["report", str(data), "-o", str(out)]) == 2    # neither --plan nor --meta
+
+
+def test_evaluate_json_and_text(tmp_path, inputs, capsys):
+    data, _, _ = inputs
+    assert main(["evaluate", str(data), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["criteria"] == "nd20-2014" and res["sample"] is True
+    ba = res["units"][2]
+    assert ba["unit"] == "Phường Ba" and ba["levels"] == {"mn5": 1, "th": 3, "thcs": 2, "xmc": 2}
+    c = next(c for c in ba["checks"] if c["id"] == "thcs3.tot_nghiep")
+    assert (c["met"], c["rate"], c["threshold"], c["rate_text"]) == (False, 0.925, 0.95, "370/400, đạt 92,50%")
+    assert res["parent"]["unit"] == "Quận Mẫu" and res["parent"]["levels"]["thcs"] == 2
+    assert res["parent"]["shares"]["thcs3@huyen"]["met"] is False
+    assert main(["evaluate", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "thcs3.tot_nghiep" in out and "CHƯA ĐẠT" in out and "Phường Ba: PCGD MN5 đạt chuẩn" in out
+
+
+def test_criteria_show_marks_unconfirmed(capsys):
+    assert main(["criteria", "show", "nd20-2014"]) == 0
+    out = capsys.readouterr().out
+    assert "? thcs2.tot_nghiep" in out and "  thcs3.tot_nghiep" in out
+    assert main(["criteria", "show", "nd20-2041"]) == 2
+    assert "có phải 'nd20-2014'" in capsys.readouterr().err
+
+
+def test_entry_template_round_trip(tmp_path, capsys):
+    target = tmp_path / "mau.xlsx"
+    assert main(["report", "template", "--criteria", "2025", "-o", str(target)]) == 0
+    wb = load_workbook(target)
+    ws = wb["so_lieu"]
+    assert ws.cell(3, 1).value == "Đơn vị (xã, phường)"
+    ranges = {str(dv.sqref): dv.type for dv in ws.data_validations.dataValidation}
+    assert "whole" in ranges.values() and "list" in ranges.values()
+    assert any(r.value == "mn3_5_tong" for r in wb["huong_dan"]["A"])
+    row = unit("Xã Một")
+    headers = [c.value for c in ws[3]]
+    from workflow.statistics.criteria import load_criteria
+    from workflow.statistics.figures import fold, header_map, load_figures
+    cs = load_criteria("2025")
+    mapping = header_map(cs)
+    ws.append([row.get(mapping[fold(h)]) for h in headers])
+    wb.save(target)
+    figs = load_figures(target, cs)
+    assert figs.units[0].name == "Xã Một" and figs.units[0].values["mn3_5_tong"] == 1000
