@@ -189,3 +189,26 @@ def test_bad_template_leaves_previous_output(tmp_path, capsys):
     assert "Traceback" not in err
     assert (out / "plan.docx").read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_yaml_keys_stay_text(tmp_path):
+    """YAML 1.1 reads a bare `on:` key as True; keys must stay as written."""
+    from workflow.plan import yamlsource
+
+    data, _ = yamlsource.loads("on: 1\nno: 2\n2024: 3\n", "t.yaml")
+    assert data == {"on": 1, "no": 2, "2024": 3}
+
+
+def test_status_file_with_bare_on_key(tmp_path):
+    from workflow.plan.loader import load_plan
+    from workflow.plan.status import load_status
+
+    plan = tmp_path / "p.yaml"
+    plan.write_text(GOOD, encoding="utf-8")
+    status = tmp_path / "s.yaml"
+    status.write_text("done:\n  - task: nhap\n    on: 2024-09-20\n", encoding="utf-8")
+    st = load_status(status, load_plan(plan))
+    assert st.is_done("nhap", "pgddt")
+    assert not st.is_done("bao-cao", "pgddt")
+    import datetime
+    assert not st.is_done("nhap", "pgddt", by=datetime.date(2024, 9, 19))

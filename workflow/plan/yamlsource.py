@@ -171,9 +171,9 @@ def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
                 line, col = _mark(key_node)
                 raise InputError(Problem(file=pos.file, line=line, col=col, field=format_path(path),
                                          message="khóa phải là một chuỗi đơn giản"))
-            key = _scalar(key_node, loader, pos)
-            if not isinstance(key, (str, int)):
-                key = str(key)
+            # Keys are always the text as written: YAML 1.1 would turn a key "on:" or "no:"
+            # into a boolean, and "2024:" into a number.
+            key = key_node.value
             if key in result:
                 line, col = _mark(key_node)
                 raise InputError(Problem(file=pos.file, line=line, col=col,
