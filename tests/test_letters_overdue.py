@@ -171,3 +171,22 @@ def test_plan_build_drafts_trien_khai_letter_to_owning_units(tmp_path):
     text = reading_text(doc)
     assert "- Phòng Giáo dục và Đào tạo quận: chủ trì 10 nhiệm vụ, thời hạn sớm nhất: tháng 2/2024." in text
     assert "- Lưu: VT, PGDĐT." in text and "Phạm Thị Diễm" in text
+
+
+def test_letter_from_plan_helper(tmp_path):
+    from workflow.documents.letter_drafts import letter_from_plan
+    from workflow.documents.letters import build_letter_docx
+    from workflow.errors import InputError
+    from workflow.plan.loader import load_plan
+
+    lp = load_plan(PLAN)
+    letter = letter_from_plan(lp, to=["pgddt"], subject="V/v điều chỉnh Kế hoạch",
+                              body=["Đoạn một & hai.", {"bullet": "Ý một"}], on=date(2024, 5, 2))
+    doc = open_docx(build_letter_docx(letter, tmp_path / "x.docx", units=lp.units))
+    text = reading_text(doc)
+    assert "Kính gửi: Phòng Giáo dục và Đào tạo quận" in text and "- Ý một" in text
+    assert "Đoạn một & hai." in text
+    assert "V/v điều chỉnh Kế hoạch" in header_text(doc) and "ngày tháng 5 năm 2024" in header_text(doc)
+    with pytest.raises(InputError) as e:
+        letter_from_plan(lp, to=[], subject="x", body=[])
+    assert {p.field for p in e.value.problems} == {"to", "body"}

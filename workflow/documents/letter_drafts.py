@@ -170,3 +170,25 @@ def plan_letter_step(lp: LoadedPlan, res, dirs) -> None:
     target = Path(res.out_dir) / f"{lp.path.stem}-cong-van-trien-khai.docx"
     build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
     res.outputs.append(("cong-van", target))
+
+
+def letter_from_plan(lp: LoadedPlan, *, to: list[str], subject: str, body: list,
+                     recipients: list[str] | tuple = ("Như trên",), on: date | None = None) -> Letter:
+    """A công văn from the plan's issuing body, symbol (without type) and signer.
+
+    ``to``: unit ids of the plan (printed by name) or names; ``body``: strings (paragraphs)
+    or Block mappings ({"bullet": …}, {"item": …, "content": […]}); ``on`` dates the letter
+    (month and year; the day is left blank for the signer; default: the plan's date).
+    Raises :class:`InputError` when the pieces do not make a valid letter.
+    """
+    problems = ProblemList()
+    pos = yamlsource.Positions(file=f"<công văn từ {lp.path.name}>")
+    words = plan_words(lp)
+    data = _base(lp, words, {"subject": "", "recipients": []}, pos, problems)
+    data["document"]["subject"] = subject
+    if on is not None:
+        data["document"]["date"] = {"day": None, "month": on.month, "year": on.year}
+    data.update(to=list(to), body=list(body), recipients=list(recipients))
+    letter = _letter(data, pos, problems)
+    problems.raise_if_errors()
+    return letter

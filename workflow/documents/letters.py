@@ -193,6 +193,7 @@ def _landscape_annex(doc, break_style: str, label: str) -> None:
 def _annex_table(doc, table: Table, width_mm: float):
     from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.table import _Cell
 
     ncols, placed = table_grid(table)
     nhead = len(table.header)
@@ -203,12 +204,14 @@ def _annex_table(doc, table: Table, width_mm: float):
     ooxml.fixed_widths(t, widths)
     aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
               "right": WD_ALIGN_PARAGRAPH.RIGHT}
+    # Cells taken once from the regular grid (python-docx's table.cell() rescans the table).
+    matrix = [[_Cell(tc, t) for tc in tr.tc_lst] for tr in t._tbl.tr_lst]
+    style_ids = {True: doc.styles["KH Table Head"].style_id, False: doc.styles["KH Table"].style_id}
     for r, origins in enumerate(placed):
         head = r < nhead
         for _r, c, cell in origins:
-            tc = t.cell(r, c)
-            p = tc.paragraphs[0]
-            p.style = doc.styles["KH Table Head" if head else "KH Table"]
+            p = matrix[r][c].paragraphs[0]
+            p._p.style = style_ids[head]
             align = cell.align or (None if head else (table.align[c] if table.align else None))
             if align:
                 p.alignment = aligns[align]
@@ -217,10 +220,10 @@ def _annex_table(doc, table: Table, width_mm: float):
     for r, origins in enumerate(placed):
         for _r, c, cell in origins:
             if cell.rows > 1 or cell.cols > 1:
-                t.cell(r, c).merge(t.cell(r + cell.rows - 1, c + cell.cols - 1))
-    for row in t.rows:
-        for tc in row.cells:
-            tc.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+                matrix[r][c].merge(matrix[r + cell.rows - 1][c + cell.cols - 1])
+    for tr in t._tbl.tr_lst:
+        for tc in tr.tc_lst:
+            _Cell(tc, t).vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     for r, row in enumerate(t.rows):
         ooxml.cant_split(row)
         if r < nhead:
