@@ -53,7 +53,7 @@ def test_without_status_every_dated_task_past_due_is_late():
 
 def test_entry_for_the_group_counts_for_every_member(tmp_path):
     st = tmp_path / "st.yaml"
-    st.write_text('done:\n  - {task: phuong-lich-dieu-tra, unit: ubnd-phuong, "on": 2024-10-30}\n',
+    st.write_text('done:\n  - {task: phuong-lich-dieu-tra, unit: ubnd-phuong, on: 2024-10-30}\n',
                   encoding="utf-8")
     res = find_overdue(PLAN, on=date(2024, 11, 5), status=st)
     assert not [u for t, u in pairs(res) if t == "phuong-lich-dieu-tra"]
