@@ -228,12 +228,13 @@ def _check_jinja(pars: list[_Par], tags: list[_Tag], known, add) -> None:
     try:
         ast = env.parse(source)
     except TemplateSyntaxError as e:
-        add("syntax", _line_par(e.lineno, pars), f"lỗi cú pháp của thẻ: {e.message}")
+        add("syntax", _line_par(e.lineno, pars), f"lỗi cú pháp của thẻ: {_vn_jinja(e.message)}")
         return
     try:
         env.compile(source)
     except (TemplateSyntaxError, TemplateAssertionError) as e:
-        add("syntax", _line_par(e.lineno, pars), f"thẻ không dùng được: {e.message}")
+        add("syntax", _line_par(e.lineno, pars), f"thẻ không dùng được: {_vn_jinja(e.message)}")
+        return
     if known is None:
         return
     unknown = meta.find_undeclared_variables(ast) - set(known) - set(env.globals)
@@ -284,6 +285,26 @@ def _check_blocks(tags: list[_Tag], add) -> bool:
         add("syntax", t.first, f"khối {_short(t.text)} mở ở đây chưa có “{{% {BLOCK_OPEN[kw]} %}}” đóng lại")
         found = True
     return found
+
+
+def _vn_jinja(message: str | None) -> str:
+    """Jinja's English message with a Vietnamese gloss for the common cases."""
+    m = message or ""
+    filt = re.match(r"No filter named '([^']+)'", m)
+    if filt:
+        return f"không có bộ lọc “{filt.group(1)}” (bộ lọc riêng của kehoach: {', '.join(sorted(_filters()))})"
+    unexpected = re.match(r"unexpected '(.+)'", m)
+    if unexpected:
+        return f"ký tự “{unexpected.group(1)}” không đúng chỗ"
+    if "unexpected end of template" in m.lower():
+        return "thẻ chưa được đóng"
+    return f"Jinja báo: {m}"
+
+
+def _filters() -> set[str]:
+    from . import vnformat
+
+    return set(vnformat.FILTERS)
 
 
 def _line_par(lineno: int | None, pars: list[_Par]) -> int:
