@@ -41,6 +41,35 @@ def test_every_document_kehoach_generates_has_no_errors(tmp_path):
     print(f"linted {linted} documents from {len(configs)} configs")
 
 
+def test_drafted_letters_and_reports_have_no_errors(tmp_path, capsys):
+    """The đôn đốc letters (status files) and the October report (stats data), via the CLI."""
+    from workflow.plan.loader import load_plan
+
+    runs = []
+    for status in sorted((ROOT / "config" / "status").glob("*.yaml")):
+        plan = ROOT / "config" / "plans" / status.name
+        if plan.is_file():
+            year = load_plan(plan).year
+            runs.append(["overdue", str(plan), "--on", f"{year}-12-31", "--status", str(status),
+                         "--draft", "-o", str(tmp_path / ("don-doc-" + status.stem))])
+    for meta in sorted((ROOT / "config" / "stats").glob("*-meta.yaml")):
+        data = meta.with_name(meta.name.replace("-meta.yaml", ".csv"))
+        if data.is_file():
+            runs.append(["report", "build", str(data), "--meta", str(meta), "--no-charts",
+                         "-o", str(tmp_path / ("bao-cao-" + data.stem))])
+    if not runs:
+        pytest.skip("no status files or statistics data shipped in config/")
+    for argv in runs:
+        assert main(argv) in (0, 1), argv  # 1 = overdue pairs found (findings), still drafted
+    capsys.readouterr()
+    docs = sorted(tmp_path.rglob("*.docx"))
+    assert docs
+    for path in docs:
+        errors = [str(f) for f in lint_docx(path) if f.severity == "error"]
+        assert errors == [], f"{path.name}: {errors}"
+    print(f"linted {len(docs)} drafted documents")
+
+
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
     return build_good(tmp_path_factory.mktemp("good"))
