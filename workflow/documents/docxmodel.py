@@ -133,6 +133,7 @@ class StyleIndex:
         self.default_rpr = d.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if d is not None else None
         self.default_ppr = d.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}") if d is not None else None
         self._chains: dict = {}
+        self._props: dict = {}
 
     def chain(self, sid: str | None) -> list:
         """Style elements from the root of the basedOn chain down to ``sid``."""
@@ -170,6 +171,18 @@ class StyleIndex:
         return [(k, el) for k, el in layers if el is not None]
 
     def run_props(self, p_el, run, tbl_style) -> RunProps:
+        """Resolved properties; memoised on (paragraph style, table style, run's rPr)."""
+        from lxml import etree
+
+        rpr = run.find(qn("w:rPr")) if run is not None else None
+        key = (self._para_style(p_el), tbl_style, run is None,
+               etree.tostring(rpr) if rpr is not None else b"")
+        hit = self._props.get(key)
+        if hit is None:
+            hit = self._props[key] = self._resolve(p_el, run, tbl_style)
+        return hit
+
+    def _resolve(self, p_el, run, tbl_style) -> RunProps:
         layers = self._layers(p_el, run, tbl_style)
         props = RunProps()
         for slot in SLOTS:

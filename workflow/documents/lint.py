@@ -125,31 +125,32 @@ def find_structure(view: DocxView) -> Structure:
     st = Structure()
     names = {fold(k): k for k in rule_book()["type_abbreviations"]}
     for p in view.paras:
-        lines = [fold(x) for x in p.text.split("\n")]
         head = p.seq < HEAD_LIMIT
+        lines = [fold(x) for x in p.text.split("\n")] if head else []
+        t = norm(p.text)
+        start = fold(t[:12])  # folding is slow: only the start matters below the header
         if head and st.quoc_hieu is None and "cong hoa xa hoi chu nghia viet nam" in lines:
             st.quoc_hieu = p
         if head and st.tieu_ngu is None and any(
                 x.replace(" ", "").startswith("doclaptudohanhphuc") for x in lines):
             st.tieu_ngu = p
-        t = norm(p.text)
-        if head and st.so is None and t.startswith("Số") and fold(t).startswith("so") and ":" in t[:5]:
+        if head and st.so is None and t.startswith("Số") and ":" in t[:5]:
             st.so = p
         if head and st.vv is None and t.startswith("V/v"):
             st.vv = p
-        if head and st.date is None and "ngay" in fold(t) and "nam" in fold(t) and "," in t:
+        if head and st.date is None and "ngày" in t and "năm" in t and "," in t:
             from .lint_text import DATE_RE
             if DATE_RE.search(t):
                 st.date = p
-        if (head and st.title is None and not p.in_table and fold(t) in names
+        if (head and st.title is None and not p.in_table and len(t) < 30 and fold(t) in names
                 and t == t.upper()):
             st.title, st.type_name = p, names[fold(t)]
         if st.kinh_gui is None and t.startswith("Kính gửi"):
             st.kinh_gui = p
-        if st.noi_nhan is None and fold(t).startswith("noi nhan"):
+        if st.noi_nhan is None and start.startswith("noi nhan"):
             st.noi_nhan = p
         if (st.noi_nhan is not None and st.annex is None and not p.in_table
-                and p.seq > st.noi_nhan.seq and fold(t).startswith("phu luc")):
+                and p.seq > st.noi_nhan.seq and start.startswith("phu luc")):
             st.annex = p
     return st
 
