@@ -56,3 +56,69 @@ def new(src: Path, year: int, out: Path | None, force: bool, as_json: bool):
             click.echo(f"  {res.source}:{r.line}: {r.field}: {r.text} — {r.reason}")
     click.echo(f"Đã tạo {res.target}: {len(res.changes)} thay đổi, {len(res.review)} chỗ cần xem lại. "
                f"Kiểm tra: kehoach check {res.target}")
+
+
+_MARK = {"changed": "~", "added": "+", "removed": "-"}
+
+
+@click.command(help="So sánh hai tệp kế hoạch: nhiệm vụ và thời hạn thay đổi, thêm, bỏ, theo từng đơn vị "
+                    "(mã thoát 1 khi có khác biệt). --draft soạn công văn \"V/v điều chỉnh Kế hoạch …\" "
+                    "gửi các đơn vị có thay đổi.\n\n"
+                    "Ví dụ:  kehoach diff ke-hoach-cu.yaml ke-hoach-moi.yaml --draft -o out/")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
+@click.option("--draft", is_flag=True, help="Soạn công văn điều chỉnh (.docx) gửi các đơn vị có thay đổi")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Thư mục ghi công văn (mặc định out/<năm>)")
+@click.option("--templates", type=click.Path(path_type=Path), default=None,
+              help="Thư mục mẫu riêng (công văn, lời văn), ưu tiên hơn mẫu có sẵn")
+def diff(old: Path, new: Path, as_json: bool, draft: bool, out_dir: Path | None, templates: Path | None):
+    from ..plan.diff import FIELD_NAMES, diff_plans
+
+    d = diff_plans(old, new)
+    letter = None
+    if draft and d.changes:
+        from ..build import template_dirs
+        from ..importer.amendment import draft_amendment
+
+        target_dir = out_dir or Path("out") / str(d.new.year)
+        letter = draft_amendment(d, out_dir=target_dir, template_dirs=template_dirs(d.new, templates))
+    if as_json:
+        data = d.to_json()
+        data["draft"] = str(letter) if letter else None
+        echo_json(data)
+    else:
+        click.echo(f"So sánh {old} → {new}: {d.count('changed')} nhiệm vụ thay đổi, {d.count('added')} thêm, "
+                   f"{d.count('removed')} bỏ; {len(d.by_unit())} đơn vị liên quan.")
+        for uid, changes in d.by_unit().items():
+            click.echo(f"\n{d.unit_name(uid)} ({uid}):")
+            for c in changes:
+                click.echo(f"  {_MARK[c.kind]} [{c.id}] {c.task.summary} ({c.role(uid)})")
+                if c.kind == "changed":
+                    for f in c.fields:
+                        click.echo(f"      {FIELD_NAMES[f]}: {_show(c.old, f, d)} → {_show(c.new, f, d)}")
+                elif c.kind == "added" and c.new.phrases:
+                    click.echo(f"      thời hạn: {'; '.join(c.new.phrases)}")
+        if d.other:
+            click.echo("\nPhần khác có thay đổi: " + ", ".join(d.other) + ".")
+        if d.changes:
+            click.echo("")
+            for s in d.next_steps():
+                click.echo(s)
+        if letter:
+            click.echo(f"Đã soạn công văn điều chỉnh: {letter}")
+        elif draft:
+            click.echo("Không có nhiệm vụ thay đổi: không soạn công văn.")
+    if not d.empty:
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def _show(task, field: str, d) -> str:
+    if field == "deadline":
+        return "\"" + "; ".join(task.phrases) + "\"" if task.phrases else "(thường xuyên)"
+    if field == "text":
+        return "\"" + " ".join(task.text.split()) + "\""
+    if field == "owner":
+        return d.unit_name(task.owner)
+    return ", ".join(d.unit_name(u) for u in task.co_owners) or "(không)"

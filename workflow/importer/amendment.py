@@ -1,0 +1,79 @@
+"""The công văn "V/v điều chỉnh Kế hoạch …" drafted from a :class:`~workflow.plan.diff.PlanDiff`.
+
+Sent to the affected units only (owners and co-owners of a changed, added or removed task),
+one numbered part per unit listing what changed for it. The wording is data:
+``templates/kehoach/cong-van-dieu-chinh.yaml`` (a user's copy in a template folder wins).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ..errors import ProblemList
+from ..plan.diff import PlanDiff
+from ..plan.letter import Letter
+
+WORDING = "kehoach/cong-van-dieu-chinh.yaml"
+
+
+def amendment_letter(diff: PlanDiff, *, template_dirs=(), on: date | None = None) -> Letter:
+    """The letter (not yet written). Raises :class:`InputError` if the wording file is broken."""
+    from ..documents.letter_drafts import _fill, _wording, letter_from_plan, plan_words
+
+    text, pos = _wording(WORDING, template_dirs)
+    lp = diff.new
+    words = plan_words(lp)
+    problems = ProblemList()
+
+    def fill(key: str, extra: dict | None = None, default: str = ""):
+        return _fill(text.get(key, default), {**words, **(extra or {})}, pos, (key,), problems)
+
+    def labels(uids) -> str:
+        return ", ".join(diff.unit_name(u) for u in uids) or "(không có)"
+
+    body: list = [{"p": s} for s in fill("intro", default=[])]
+    for uid, changes in diff.by_unit().items():
+        lines = []
+        for c in changes:
+            role = c.role(uid)
+            if c.kind == "added":
+                lines.append(fill("added_line", {"text": " ".join(c.new.text.split()), "role": role,
+                                                 "deadline": "; ".join(c.new.phrases),
+                                                 "summary": c.new.summary}))
+            elif c.kind == "removed":
+                lines.append(fill("removed_line", {"summary": c.old.summary, "role": role}))
+            else:
+                parts = []
+                if "deadline" in c.fields:
+                    parts.append(fill("deadline_change", {"old": "; ".join(c.old.phrases) or "thường xuyên",
+                                                          "new": "; ".join(c.new.phrases) or "thường xuyên"}))
+                if "text" in c.fields:
+                    parts.append(fill("text_change", {"new": " ".join(c.new.text.split())}))
+                if "owner" in c.fields:
+                    parts.append(fill("owner_change", {"old": labels([c.old.owner]), "new": labels([c.new.owner])}))
+                if "co_owners" in c.fields:
+                    parts.append(fill("co_owner_change", {"old": labels(c.old.co_owners),
+                                                          "new": labels(c.new.co_owners)}))
+                lines.append(fill("changed_line", {"summary": c.new.summary, "role": role,
+                                                   "what": "; ".join(parts)}))
+        body.append({"item": fill("unit_heading", {"unit": diff.unit_name(uid)}),
+                     "content": [{"bullet": x} for x in lines]})
+    body += [{"p": s} for s in fill("outro", default=[])]
+    subject = fill("subject")
+    recipients = fill("recipients", default=["Như trên"])
+    problems.raise_if_errors()
+    return letter_from_plan(lp, to=diff.owners(), subject=subject, body=body,
+                            recipients=recipients, on=on)
+
+
+def draft_amendment(diff: PlanDiff, *, out_dir: str | Path, template_dirs=(),
+                    on: date | None = None) -> Path:
+    """Write the amendment letter .docx into ``out_dir`` and return its path."""
+    from ..documents.letters import build_letter_docx
+
+    letter = amendment_letter(diff, template_dirs=template_dirs, on=on)
+    target = Path(out_dir) / f"{diff.new.path.stem}-cong-van-dieu-chinh.docx"
+    units = {**diff.old.units, **diff.new.units}
+    build_letter_docx(letter, target, template_dirs=template_dirs, units=units)
+    return target
