@@ -24,19 +24,22 @@ def free_port() -> int:
 class Sink:
     """Handler that records every message the server accepted (after an optional delay)."""
 
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, *, record_first: bool = False):
         self.delay = delay
+        self.record_first = record_first  # accept (record) the mail, then answer slowly
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.logins: list[tuple[str, str]] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
+        if self.delay and not self.record_first:
             await asyncio.sleep(self.delay)
         with self.lock:
             self.raw.append(envelope.original_content or envelope.content)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        if self.delay and self.record_first:
+            await asyncio.sleep(self.delay)
         return "250 OK"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, formataddr
+from email.headerregistry import Address
+from email.utils import format_datetime
 
 from ..documents.vnformat import short_date
 from .schedule import START
@@ -149,7 +150,8 @@ def compose(rows, *, unit_id: str, unit_label: str, recipients: list[str], today
 
     msg = EmailMessage(policy=SMTP)
     msg["Subject"] = subj
-    msg["From"] = formataddr((_one_line(settings.sender.name), settings.sender.address))
+    msg["From"] = Address(display_name=_one_line(settings.sender.name),
+                          addr_spec=settings.sender.address)
     msg["To"] = ", ".join(recipients)
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = msgid
@@ -158,5 +160,6 @@ def compose(rows, *, unit_id: str, unit_label: str, recipients: list[str], today
     msg.set_content(plain, charset="utf-8", cte="quoted-printable")
     msg.add_alternative(page, subtype="html", charset="utf-8", cte="quoted-printable")
     if ics:
-        msg.add_attachment(ics, maintype="text", subtype="calendar", filename=ics_name)
+        msg.add_attachment(ics, maintype="text", subtype="calendar", filename=ics_name,
+                           params={"charset": "utf-8", "method": "PUBLISH"})
     return subj, msg.as_bytes()

@@ -221,6 +221,8 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
                           transport=_DryTransport())
             res.dry_run = True
             return res
+    if transport is None:
+        smtp_password(s)  # a missing password is an input error before anything is claimed
     res = RunResult(now=when)
     if plan is not None:
         res.sync = sync_plan(plan=plan, status=status, db=db, settings=s, now=when)

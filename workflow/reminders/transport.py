@@ -120,6 +120,10 @@ class SmtpTransport:
             self._drop()
             raise SendError(f"máy chủ {self.where} không chấp nhận đăng nhập (mã {e.smtp_code}); "
                             "kiểm tra tên đăng nhập và mật khẩu") from None
+        except UnicodeEncodeError:  # smtplib sends logins and passwords as ASCII only
+            self._drop()
+            raise SendError("tên đăng nhập hoặc mật khẩu máy chủ thư có ký tự không phải ASCII "
+                            "(chữ có dấu…); thư viện SMTP chỉ gửi được ký tự ASCII") from None
         except smtplib.SMTPResponseException as e:
             self._drop()
             raise SendError(f"máy chủ {self.where} trả lỗi {e.smtp_code}: {_text(e.smtp_error)}") from None
