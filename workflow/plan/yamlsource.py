@@ -8,6 +8,7 @@ tags are refused, and so are oversized files and alias bombs.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,11 +69,21 @@ class _Counter:
         self.n = 0
 
 
+_CACHE: dict[tuple, tuple[object, Positions]] = {}
+
+
 def load(path: str | Path, *, display: str | None = None) -> tuple[object, Positions]:
-    """Read a YAML file safely. Raises :class:`InputError` naming file, line and what is wrong."""
+    """Read a YAML file safely. Raises :class:`InputError` naming file, line and what is wrong.
+
+    The same content read twice in one process (e.g. to learn a file's ``kind`` and then to
+    load it) is parsed once: callers must treat the returned data as read-only.
+    """
     path = Path(path)
     name = display or str(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_BYTES:  # refuse before reading it all
+            raise InputError(Problem(file=name, message=(
+                f"tệp quá lớn ({path.stat().st_size // 1024} KB; tối đa {MAX_BYTES // 1024} KB)")))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(file=name, message="không tìm thấy tệp")) from None
@@ -80,6 +91,15 @@ def load(path: str | Path, *, display: str | None = None) -> tuple[object, Posit
         raise InputError(Problem(file=name, message="đây là thư mục, không phải tệp YAML")) from None
     except OSError as e:
         raise InputError(Problem(file=name, message=f"không đọc được tệp ({e.strerror})")) from None
+    key = (name, hashlib.sha1(raw).digest())
+    if key not in _CACHE:
+        if len(_CACHE) >= 32:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _parse_bytes(raw, name)
+    return _CACHE[key]
+
+
+def _parse_bytes(raw: bytes, name: str) -> tuple[object, Positions]:
     if len(raw) > MAX_BYTES:
         raise InputError(Problem(
             file=name,
