@@ -86,7 +86,8 @@ class Findings:
         for rule, n in self.count.items():
             if n > MAX_PER_RULE:
                 out.append(Finding(rule, self.rules[rule]["severity"],
-                                   f"… và {n - MAX_PER_RULE} chỗ khác cùng lỗi này", {}))
+                                   f"… và {n - MAX_PER_RULE} chỗ khác cùng lỗi này",
+                                   {"excerpt": ""}))
         return out
 
 
@@ -283,12 +284,13 @@ def check_page_numbers(view: DocxView, out: Findings) -> None:
     p = paras[0]
     if view.alignment(p) != "center":
         out.add("ND30-PAGE-NUMBER", "số trang phải căn giữa ở lề trên", loc)
-    runs = [r for r in p.iter(qn("w:r"))]
-    sizes = {view.styles.run_props(p, r, None).size for r in runs} or {
-        view.para_props(p).size}
-    bad = sorted(s for s in sizes if s is None or not rng[0] <= s <= rng[1])
+    props = [view.styles.run_props(p, r, None) for r in p.iter(qn("w:r"))] or [view.para_props(p)]
+    bad = sorted((pr.size for pr in props if pr.size is None or not rng[0] <= pr.size <= rng[1]),
+                 key=lambda v: v or 0)
     if bad:
         out.add("ND30-PAGE-NUMBER", f"cỡ chữ số trang {_pt(bad[0])}, cần {rng[0]}–{rng[1]}", loc)
+    if any(pr.italic for pr in props):
+        out.add("ND30-PAGE-NUMBER", "số trang viết chữ đứng, không nghiêng", loc)
     if not title_pg:
         out.add("ND30-PAGE-NUMBER", "trang 1 cũng có số trang; bật \"Trang đầu khác\" "
                                     "(Different First Page) để trang 1 không đánh số", loc)
