@@ -388,3 +388,28 @@ def test_italic_page_number_is_caught(good, tmp_path):
     d.save(str(path))
     [f] = lint_docx(path)
     assert f.rule == "ND30-PAGE-NUMBER" and "nghiêng" in f.message
+
+
+def test_documents_rewritten_by_libreoffice_still_pass(good, tmp_path):
+    """Another word processor's OOXML (LibreOffice re-saves styles, fonts and fields its own
+    way): the checker must judge what is shown, not how kehoach happened to write it."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed: cannot re-save the documents")
+    hm = handmade_cong_van(tmp_path / "cv.docx")
+    out = tmp_path / "lo"
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(good),
+                    str(hm)], capture_output=True, timeout=180, check=False)
+    resaved = [out / good.name, out / hm.name]
+    assert all(p.is_file() for p in resaved)
+    for p in resaved:
+        assert lint_docx(p) == [], p.name
+    # and a break made after the round trip is still caught by its rule
+    d = docx.Document(str(resaved[0]))
+    set_text(find_par(d, "Ba Đình, ngày"), "Ba Đình, ngày 05 tháng 03 năm 2024")
+    d.save(str(resaved[0]))
+    assert [f.rule for f in lint_docx(resaved[0])] == ["ND30-DATE"]
