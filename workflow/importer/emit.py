@@ -14,6 +14,7 @@ import re
 import yaml
 
 WIDTH = 100
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -27,7 +28,7 @@ def dump(data: dict, comments: dict[tuple, list[str]] | None = None,
     out: list[str] = [f"# {h}" if h else "#" for h in (header or [])]
     _mapping(data, (), 0, out, comments)
     text = "\n".join(out) + "\n"
-    back = yaml.safe_load(text)
+    back = yaml.load(text, Loader=_LOADER)
     if back != data:
         raise AssertionError("YAML writer produced text that does not load back to the data")
     return text
@@ -99,7 +100,7 @@ def _plain_ok(s: str) -> bool:
     if not s or s != s.strip() or "\n" in s:
         return False
     try:
-        return yaml.safe_load(f"k: {s}") == {"k": s} and yaml.safe_load(f"- {s}") == [s]
+        return yaml.load(f"k: {s}", Loader=_LOADER) == {"k": s} and yaml.load(f"- {s}", Loader=_LOADER) == [s]
     except yaml.YAMLError:
         return False
 
@@ -111,8 +112,12 @@ def _scalar(prefix: str, v, indent: int, out: list[str]) -> None:
     if not isinstance(v, str):
         out.append(f"{prefix} {_atom(v)}")
         return
-    one = v if _plain_ok(v) else json.dumps(v, ensure_ascii=False)
-    if len(prefix) + 1 + len(one) <= WIDTH or "\n" in v or v != " ".join(v.split()):
+    folded_ok = "\n" not in v and v == " ".join(v.split())
+    if folded_ok and len(prefix) + 1 + len(v) > WIDTH:
+        one = None  # too long for one line: no need to work out its one-line form
+    else:
+        one = v if _plain_ok(v) else json.dumps(v, ensure_ascii=False)
+    if one is not None and (len(prefix) + 1 + len(one) <= WIDTH or not folded_ok):
         out.append(f"{prefix} {one}")
         return
     out.append(f"{prefix} >-")

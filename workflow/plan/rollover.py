@@ -114,7 +114,7 @@ def roll_plan(src: str | Path, *, year: int, out: str | Path | None = None,
 # --- finding the edits ------------------------------------------------------------------
 
 def _plan_edits(text: str, old: int, new: int, res: RollResult, src: Path, target: Path) -> list:
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # marks: character offsets
     edits: list[tuple[int, int, str]] = []
 
     def line_of(i: int) -> int:
@@ -217,6 +217,8 @@ def _sibling_phrases(mapping) -> list[str]:
 def _text_edits(value: str, old: int, new: int, *, whole: bool, extra: list[str]):
     """Edits inside one string: (start, end, new text, shown old, shown new), value offsets."""
     delta = new - old
+    if not _YEAR.search(value) and not _DAY_MONTH.search(value):
+        return []  # nothing a roll-over could change (and find_phrases is the costly part)
     cites = [(m.start(), m.end()) for m in CITATION.finditer(value)]
 
     def in_cite(a, b):

@@ -1,0 +1,68 @@
+"""Import, roll-over and diff timings, each as a ratio to loading the sample plan
+(`load_plan`, LibYAML-backed: the baseline every command pays) in the same process.
+
+Targets: `diff` ≤ 4× (two loads and a comparison); `new` ≤ 40× (two loads, a positional
+parse of the text and the phrase finder on every prose value holding a year); importing
+seed 001 ≤ 60× (the phrase finder on every task, the YAML writer and its load-back check,
+one load); importing the generated .docx ≤ 120× (python-docx parsing on top).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PLAN = ROOT / "config" / "plans" / "ba-dinh-2024.yaml"
+SEED = Path("/work/shared/seeds/001_d884508767aee1fa.txt")
+
+
+def best(fn, n=7) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> int:
+    from workflow.build import build_plan
+    from workflow.importer.api import import_plan
+    from workflow.plan.diff import diff_plans
+    from workflow.plan.loader import load_plan
+    from workflow.plan.rollover import roll_plan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "plans").mkdir()
+        (tmp / "units").mkdir()
+        shutil.copy(PLAN, tmp / "plans" / PLAN.name)
+        shutil.copy(ROOT / "config" / "units" / "ba-dinh.yaml", tmp / "units")
+        plan = tmp / "plans" / PLAN.name
+        seed = tmp / "seed.txt"
+        shutil.copy(SEED, seed)
+        docx = next(p for k, p in build_plan(plan, out_dir=tmp / "out").outputs if k == "ke-hoach")
+        load_plan(plan)  # warm imports
+        base = best(lambda: load_plan(plan))
+        rows = [
+            ("import seed 001 (.txt)", best(lambda: import_plan(seed, force=True)), 60.0),
+            ("import generated .docx", best(lambda: import_plan(docx, out=tmp / "d.yaml", force=True)), 120.0),
+            ("new --year 2025", best(lambda: roll_plan(plan, year=2025, force=True)), 40.0),
+            ("diff 2024 vs 2025 plan", best(lambda: diff_plans(plan, tmp / "plans" / "ba-dinh-2025.yaml")), 4.0),
+        ]
+    print(f"baseline load_plan(sample): {base * 1000:.1f} ms")
+    ok = True
+    for name, t, target in rows:
+        ratio = t / base
+        ok &= ratio <= target
+        print(f"{name:<28} {t * 1000:8.1f} ms  {ratio:5.1f}× baseline (target ≤ {target:.0f}×)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
