@@ -56,7 +56,8 @@ class ReportResult:
 def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str | Path | None = None,
                  out_dir: str | Path | None = None, previous: str | Path | None = None,
                  criteria: str | None = None, override: str | Path | None = None,
-                 templates: str | Path | None = None, charts: bool = True) -> ReportResult:
+                 templates: str | Path | None = None, charts: bool = True,
+                 xlsx: bool = True) -> ReportResult:
     """Evaluate ``data`` and write the Báo cáo .docx and the evaluated .xlsx into ``out_dir``
     (default out/<year>/). Needs ``plan`` or ``meta`` for the header and signer.
 
@@ -144,10 +145,10 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
         render_report(tpl_path, ctx, docx, chart_files=chart_files,
                       body=lambda images: rpt.body(ev, nar, previous=prev, year=year, charts=images))
     res.outputs.append(("bao-cao", docx))
-    from .workbook import write_results
+    if xlsx:
+        from .workbook import write_results
 
-    xlsx = write_results(out / f"ket-qua-danh-gia-{year}.xlsx", ev)
-    res.outputs.append(("bang-danh-gia", xlsx))
+        res.outputs.append(("bang-danh-gia", write_results(out / f"ket-qua-danh-gia-{year}.xlsx", ev)))
     return res
 
 

@@ -15,6 +15,7 @@ from .criteria import CriteriaSet, Programme
 from .figures import Figures, UnitFigures
 
 REACHED, MISSED, UNKNOWN = "dat", "chua_dat", "chua_danh_gia"
+ONE = Fraction(1)
 
 
 @dataclass(slots=True)
@@ -132,7 +133,8 @@ class Evaluation:
 def evaluate(figs: Figures, cs: CriteriaSet, *, parent_name: str = "") -> Evaluation:
     """Evaluate every unit, then each cap_tren group and (with several groups) the tier above."""
     plan = _compile(cs)
-    units = [_unit(u, cs, plan) for u in figs.units]
+    requires = {f"{p.id}{lv.level}": [_split(r) for r in lv.requires] for p in cs.programmes for lv in p.levels}
+    units = [_unit(u, plan, requires) for u in figs.units]
     groups: dict[str, list[UnitResult]] = {}
     for u in units:
         groups.setdefault(u.unit.parent or parent_name, []).append(u)
@@ -162,7 +164,7 @@ def _compile(cs: CriteriaSet):
     return out
 
 
-def _unit(u: UnitFigures, cs: CriteriaSet, plan) -> UnitResult:
+def _unit(u: UnitFigures, plan, requires: dict[str, list[tuple[str, int]]]) -> UnitResult:
     values = u.values
     checks: list[Check] = []
     status: dict[str, dict[int, str]] = {}
@@ -173,7 +175,7 @@ def _unit(u: UnitFigures, cs: CriteriaSet, plan) -> UnitResult:
             g = values.get(p.gate)
             gate_ok = g is None or g == 1
             checks.append(Check(f"{p.id}.dieu_kien", p.id, 0, "đảm bảo điều kiện", None, None,
-                                Fraction(1), gate_ok, False, "Thông tư 07/2016/TT-BGDĐT", True, "gate"))
+                                ONE, gate_ok, False, "Thông tư 07/2016/TT-BGDĐT", True, "gate"))
         for lv, crits in levels:
             state = REACHED if gate_ok else MISSED
             for c, normal, variant in crits:
@@ -206,9 +208,7 @@ def _unit(u: UnitFigures, cs: CriteriaSet, plan) -> UnitResult:
         if key in resolved:
             return resolved[key]
         state = status[pid][level]
-        lv = cs.programme(pid).level(level)
-        for req in lv.requires:
-            rp, rl = _split(req)
+        for rp, rl in requires[key]:
             if key in stack:
                 break
             rs = final(rp, rl, stack + (key,))
