@@ -205,3 +205,37 @@ def test_plain_text_without_header_still_loads_and_marks_the_blanks(tmp_path):
     text = res.target.read_text(encoding="utf-8")
     for marked in ("không thấy dòng \"Số: …/…\"", "không thấy họ tên người ký", "không thấy căn cứ"):
         assert marked in text
+
+
+def test_hand_made_word_plan_with_automatic_numbering(tmp_path):
+    """A plan typed in Word: list numbering and bullets come from Word's numbering, not the text."""
+    from docx import Document
+
+    d = Document()
+    for t in ("UBND QUẬN BA ĐÌNH", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Số: 12/KH-PGDĐT",
+              "Ba Đình, ngày 05 tháng 3 năm 2025", "KẾ HOẠCH", "Rà soát phổ cập năm 2025",
+              "Căn cứ Nghị định số 20/2014/NĐ-CP ngày 24/3/2014 của Chính phủ.", "I. TỔ CHỨC THỰC HIỆN"):
+        d.add_paragraph(t)
+    d.add_paragraph("Phòng Giáo dục và Đào tạo", style="List Number")
+    d.add_paragraph("Báo cáo Sở & UBND quận (trước ngày 05/11/2025).", style="List Bullet")
+    d.add_paragraph("Hội Khuyến học quận", style="List Number")
+    d.add_paragraph("Vận động học sinh ra lớp (quý II/2025).", style="List Bullet")
+    for t in ("Nơi nhận:", "- Như trên;", "- Lưu: VT.", "TRƯỞNG PHÒNG", "Nguyễn Văn A"):
+        d.add_paragraph(t)
+    src = tmp_path / "kh.docx"
+    d.save(src)
+    res = import_plan(src)
+    lp = load_plan(res.target)
+    doc = lp.plan.document
+    assert (doc.parent_body, doc.issuing_body) == ("UBND QUẬN BA ĐÌNH", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO")
+    assert (doc.number, doc.symbol, doc.place, doc.date.day, doc.date.month, doc.date.year) == (
+        "12", "KH-PGDĐT", "Ba Đình", 5, 3, 2025)
+    assert [lp.unit_name(p.unit) for p in lp.plan.implementation] == ["Phòng Giáo dục và Đào tạo", "Hội Khuyến học quận"]
+    assert [(t.text, t.phrases) for t in lp.tasks] == [
+        ("Báo cáo Sở & UBND quận (trước ngày 05/11/2025).", ("trước ngày 05/11/2025",)),
+        ("Vận động học sinh ra lớp (quý II/2025).", ("quý II/2025",))]
+    assert (lp.plan.recipients, lp.plan.archive, lp.plan.signer.lines, lp.plan.signer.name) == (
+        ["Như trên"], "VT", ["TRƯỞNG PHÒNG"], "Nguyễn Văn A")
+    assert "# ? đoán: dòng trên là cơ quan chủ quản" in res.target.read_text(encoding="utf-8")
+    assert "&" in docx_text(next(p for k, p in build_plan(res.target, out_dir=tmp_path / "o").outputs
+                                 if k == "ke-hoach"))

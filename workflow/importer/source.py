@@ -126,13 +126,18 @@ def _read_docx(path: Path) -> list[Line]:
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise InputError(Problem(file=str(path), message=f"không mở được tệp Word ({e})")) from None
     out: list[Line] = []
+    numbering = _Numbering(doc)
     n = 0
     for el in doc.element.body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
             n += 1
-            ln = _para_line(Paragraph(el, doc), f"đoạn {n}")
+            para = Paragraph(el, doc)
+            ln = _para_line(para, f"đoạn {n}")
             if ln is not None:
+                prefix = numbering.prefix(para)
+                if prefix:  # Word's automatic "1." / "a)" / "-": not part of the text
+                    ln.text = f"{prefix} {ln.text}"
                 out.append(ln)
         elif tag == "tbl":
             n += 1
@@ -208,4 +213,95 @@ def _table_lines(table, ref: str, para_line) -> list[Line]:
             continue
         out.append(Line(text=" | ".join(c for c in cells if c), where=where, cells=cells,
                         ref=f"{ref}, hàng {i + 1}"))
+    return out
+
+
+class _Numbering:
+    """Word's automatic list numbering, rendered as text ("1.", "II.", "a)", "-")."""
+
+    FORMATS = {
+        "decimal": str,
+        "upperRoman": lambda n: _roman(n),
+        "lowerRoman": lambda n: _roman(n).lower(),
+        "upperLetter": lambda n: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n - 1) % 26],
+        "lowerLetter": lambda n: "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26],
+    }
+
+    def __init__(self, doc) -> None:
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = doc.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {a.get(qn("w:abstractNumId")): a for a in root.findall(qn("w:abstractNum"))}
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            a = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            if a is None:
+                continue
+            for lvl in a.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                txt = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    txt.get(qn("w:val")) if txt is not None else "%1.",
+                    int(start.get(qn("w:val"))) if start is not None else 1)
+
+    def _num_pr(self, p):
+        qn = self.qn
+        cands = [p._p.pPr]
+        style = p.style
+        while style is not None:
+            cands.append(style.element.pPr)
+            style = style.base_style
+        for ppr in cands:
+            if ppr is None:
+                continue
+            num_pr = ppr.find(qn("w:numPr"))
+            if num_pr is not None:
+                nid = num_pr.find(qn("w:numId"))
+                lvl = num_pr.find(qn("w:ilvl"))
+                if nid is None:
+                    continue
+                return nid.get(qn("w:val")), int(lvl.get(qn("w:val"))) if lvl is not None else 0
+        return None
+
+    def prefix(self, p) -> str:
+        if not self.levels:
+            return ""
+        found = self._num_pr(p)
+        if found is None or found[0] == "0" or found not in self.levels:
+            return ""
+        nid, ilvl = found
+        fmt, text, start = self.levels[found]
+        counters = self.counters.setdefault(nid, {})
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        if fmt == "bullet":
+            return "-"
+        if fmt not in self.FORMATS:
+            return ""
+
+        def level_value(m):
+            k = int(m.group(1)) - 1
+            lv = self.levels.get((nid, k), ("decimal", "", 1))
+            n = counters.get(k, lv[2])
+            return self.FORMATS.get(lv[0], str)(n)
+
+        return re.sub(r"%(\d)", level_value, text).strip()
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, r in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                 (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += r
+            n -= v
     return out
