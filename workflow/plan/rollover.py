@@ -24,7 +24,7 @@ from .timephrase import find_phrases
 # keys whose values are names, ids or paths, never prose to move
 _SKIP_KEYS = {"id", "unit", "units_file", "co_owners", "templates", "criteria", "symbol", "place",
               "kind", "style", "archive", "label", "members", "email", "short", "name", "type",
-              "parent_body", "issuing_body", "issuer_name", "summary_id"}
+              "parent_body", "issuing_body", "issuer_name"}
 _SKIP_TOP = {"units", "signer", "recipients", "units_file", "templates", "criteria", "kind"}
 
 _DOC = (r"(?:Nghị định|Thông tư liên tịch|Thông tư|Quyết định|Kế hoạch|[Cc]ông văn|Chỉ thị|Nghị quyết|"
