@@ -239,3 +239,12 @@ def test_hand_made_word_plan_with_automatic_numbering(tmp_path):
     assert "# ? đoán: dòng trên là cơ quan chủ quản" in res.target.read_text(encoding="utf-8")
     assert "&" in docx_text(next(p for k, p in build_plan(res.target, out_dir=tmp_path / "o").outputs
                                  if k == "ke-hoach"))
+
+
+def test_a_cong_van_is_refused_with_a_reason(tmp_path, capsys):
+    src = tmp_path / "cv.txt"
+    shutil.copy(Path("/work/shared/seeds/003_b1efe1a6c250af9b.txt"), src)
+    rc = main(["import", str(src)])
+    assert rc == 2
+    assert "là công văn" in capsys.readouterr().err
+    assert not (tmp_path / "cv.yaml").exists()

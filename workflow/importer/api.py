@@ -53,7 +53,13 @@ def import_plan(source: str | Path, *, out: str | Path | None = None, force: boo
     if write and target.exists() and not force:
         raise InputError(Problem(file=str(target), message=(
             "tệp đã có; chọn tên khác bằng -o hoặc thêm --force để ghi đè")))
-    draft = parse(read_source(source), year=year)
+    lines = read_source(source)
+    if any(ln.text.startswith("Kính gửi") for ln in lines[:60]) and not any(
+            ln.text.upper().startswith("KẾ HOẠCH") for ln in lines[:60]):
+        raise InputError(Problem(file=str(source), message=(
+            "văn bản này là công văn (có \"Kính gửi\", không có tên loại \"KẾ HOẠCH\"); "
+            "kehoach import chỉ đọc Kế hoạch")))
+    draft = parse(lines, year=year)
     data = _ordered(draft)
     header = [
         f"Kế hoạch nhập từ {source.name} bằng \"kehoach import\" ngày {date.today():%d/%m/%Y}.",
