@@ -188,3 +188,70 @@ def handmade_cong_van(path: Path, *, pages: int = 2) -> Path:
 def page_break_before_annex(d) -> None:
     p = d.add_paragraph()
     p.add_run().add_break(WD_BREAK.PAGE)
+
+
+def handmade_ke_hoach_tabs(path: Path) -> Path:
+    """A Kế hoạch typed without a header table: the two header columns separated by a tab,
+    the title and trích yếu in one paragraph with a line break, Nơi nhận and the signature as
+    plain paragraphs; fonts set once in docDefaults (theme attributes removed)."""
+    d = docx.Document()
+    defaults = d.styles.element.find(qn("w:docDefaults"))
+    _tnr(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"))
+    d.styles["Normal"].font.size = Pt(14)
+    sec = d.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(25), Mm(20), Mm(35), Mm(20)
+    sec.different_first_page_header_footer = True
+    hp = sec.header.paragraphs[0]
+    hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, None), ("end", None)):
+        r = hp.add_run("2" if kind is None and text is None else None)
+        r.font.size = Pt(13)
+        if kind:
+            fc = OxmlElement("w:fldChar")
+            fc.set(qn("w:fldCharType"), kind)
+            r._r.append(fc)
+        elif text:
+            it = OxmlElement("w:instrText")
+            it.text = text
+            r._r.append(it)
+
+    def tabbed(left, right, *, lfmt, rfmt):
+        p = d.add_paragraph()
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(95))
+        _run(p, left, **lfmt)
+        p.add_run("\t")
+        _run(p, right, **rfmt)
+        return p
+
+    tabbed("UBND QUẬN BA ĐÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+           lfmt={"size": 13}, rfmt={"bold": True, "size": 12})
+    tabbed("BAN CHỈ ĐẠO PCGD, XMC", "Độc lập - Tự do - Hạnh phúc",
+           lfmt={"bold": True, "size": 13}, rfmt={"bold": True, "size": 13})
+    _border_bottom(d.add_paragraph())
+    tabbed("Số: 12/KH-BCĐ", "Ba Đình, ngày 05 tháng 02 năm 2024",
+           lfmt={"size": 13}, rfmt={"italic": True, "size": 14})
+    p = d.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(p, "KẾ HOẠCH", bold=True)
+    p.add_run().add_break()
+    _run(p, "Công tác phổ cập giáo dục, xóa mù chữ năm 2024", bold=True)
+    for text in ("Căn cứ Nghị định số 20/2014/NĐ-CP ngày 24/3/2014 của Chính phủ;",
+                 "Căn cứ Thông tư số 07/2016/TT-BGDĐT ngày 22/3/2016 của Bộ Giáo dục và Đào tạo."):
+        _run(d.add_paragraph(), text, italic=True)
+    body = ("Ban Chỉ đạo phổ cập giáo dục, xóa mù chữ quận ban hành Kế hoạch công tác phổ cập "
+            "giáo dục, xóa mù chữ năm 2024 với các nội dung cụ thể như sau đây.")
+    for _ in range(40):
+        q = d.add_paragraph()
+        q.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        _run(q, body)
+    _run(d.add_paragraph(), "Nơi nhận:", bold=True, italic=True, size=12)
+    for line in ("- Sở GDĐT Hà Nội;", "- UBND các phường;", "- Lưu: VT, PGDĐT."):
+        _run(d.add_paragraph(), line, size=11)
+    for line in ("TRƯỞNG BAN", "PHÓ CHỦ TỊCH UBND QUẬN", "", "Phạm Thị Diễm"):
+        q = d.add_paragraph()
+        q.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if line:
+            _run(q, line, bold=True)
+    d.save(str(path))
+    return path

@@ -413,3 +413,44 @@ def test_documents_rewritten_by_libreoffice_still_pass(good, tmp_path):
     set_text(find_par(d, "Ba Đình, ngày"), "Ba Đình, ngày 05 tháng 03 năm 2024")
     d.save(str(resaved[0]))
     assert [f.rule for f in lint_docx(resaved[0])] == ["ND30-DATE"]
+
+
+def test_hand_made_plan_typed_with_tabs_passes(tmp_path):
+    from lint_helpers import handmade_ke_hoach_tabs
+
+    path = handmade_ke_hoach_tabs(tmp_path / "kh.docx")
+    assert lint_docx(path) == []
+
+
+@pytest.mark.parametrize("old,new,rule", [
+    ("tháng 02", "tháng 2", "ND30-DATE"),
+    ("/KH-BCĐ", "/BC-BCĐ", "ND30-TEN-LOAI"),
+    ("TRƯỞNG BAN", "T/M BAN CHỈ ĐẠO", "ND30-QUYEN-HAN"),
+    ("- Lưu: VT, PGDĐT.", "- Các trường học.", "ND30-NOI-NHAN"),
+])
+def test_hand_made_plan_typed_with_tabs_breaks(old, new, rule, tmp_path):
+    from lint_helpers import all_paragraphs, handmade_ke_hoach_tabs
+
+    path = handmade_ke_hoach_tabs(tmp_path / "kh.docx")
+    d = docx.Document(str(path))
+    hits = 0
+    for p in all_paragraphs(d):
+        for r in p.runs:
+            if old in r.text:
+                r.text = r.text.replace(old, new)
+                hits += 1
+    assert hits == 1
+    d.save(str(path))
+    assert {f.rule for f in lint_docx(path)} == {rule}
+
+
+def test_tab_layout_pieces_keep_their_own_formatting(tmp_path):
+    """Quốc hiệu shares a paragraph with the (not bold) parent body: only its runs count."""
+    from lint_helpers import all_paragraphs, handmade_ke_hoach_tabs
+
+    path = handmade_ke_hoach_tabs(tmp_path / "kh.docx")
+    d = docx.Document(str(path))
+    qh = next(r for p in all_paragraphs(d) for r in p.runs if r.text.startswith("CỘNG HÒA"))
+    qh.bold = False
+    d.save(str(path))
+    assert [(f.rule, f.message) for f in lint_docx(path)] == [("ND30-QUOC-HIEU", "Quốc hiệu phải in đậm")]

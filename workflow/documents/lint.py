@@ -9,6 +9,7 @@ the page-level rules (paper, margins, page numbers, fonts, sizes); the text rule
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -127,7 +128,8 @@ def find_structure(view: DocxView) -> Structure:
     names = {fold(k): k for k in rule_book()["type_abbreviations"]}
     for p in view.paras:
         head = p.seq < HEAD_LIMIT
-        lines = [fold(x) for x in p.text.split("\n")] if head else []
+        pieces = re.split(r"[\n\t]", p.text) if head else []  # two columns typed with a tab
+        lines = [fold(x) for x in pieces]
         t = norm(p.text)
         start = fold(t[:12])  # folding is slow: only the start matters below the header
         if head and st.quoc_hieu is None and "cong hoa xa hoi chu nghia viet nam" in lines:
@@ -135,17 +137,19 @@ def find_structure(view: DocxView) -> Structure:
         if head and st.tieu_ngu is None and any(
                 x.replace(" ", "").startswith("doclaptudohanhphuc") for x in lines):
             st.tieu_ngu = p
-        if head and st.so is None and t.startswith("Số") and ":" in t[:5]:
+        if head and st.so is None and any(norm(x).startswith("Số") and ":" in norm(x)[:5]
+                                          for x in pieces):
             st.so = p
-        if head and st.vv is None and t.startswith("V/v"):
+        if head and st.vv is None and any(norm(x).startswith("V/v") for x in pieces):
             st.vv = p
         if head and st.date is None and "ngày" in t and "năm" in t and "," in t:
             from .lint_text import DATE_RE
             if DATE_RE.search(t):
                 st.date = p
-        if (head and st.title is None and not p.in_table and len(t) < 30 and fold(t) in names
-                and t == t.upper()):
-            st.title, st.type_name = p, names[fold(t)]
+        first = norm(pieces[0]) if pieces else ""
+        if (head and st.title is None and not p.in_table and len(first) < 30
+                and fold(first) in names and first == first.upper()):
+            st.title, st.type_name = p, names[fold(first)]
         if st.kinh_gui is None and t.startswith("Kính gửi"):
             st.kinh_gui = p
         if st.noi_nhan is None and start.startswith("noi nhan"):
@@ -345,8 +349,12 @@ def check_sizes(view: DocxView, st: Structure, out: Findings) -> None:
     """Body paragraphs share one size in 13–14; Tiêu ngữ is one size above Quốc hiệu."""
     rng = rule_book()["sizes_pt"]["body"]
     end = st.noi_nhan.seq if st.noi_nhan is not None else None
+    head = [x.seq for x in (st.quoc_hieu, st.tieu_ngu, st.so, st.date, st.vv, st.title) if x]
+    head_end = max(head, default=-1)  # the header block and title have their own sizes
     body = []
     for p in view.paras:
+        if p.seq <= head_end:
+            continue
         if end is not None and p.seq >= end and (st.annex is None or p.seq < st.annex.seq):
             continue  # the closing block has its own sizes
         t = norm(p.text)

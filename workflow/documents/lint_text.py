@@ -36,29 +36,39 @@ def check_all(view: DocxView, st: Structure, out: Findings) -> None:
     check_leftovers(view, out)
 
 
-def line_runs(p_el) -> list[list]:
-    """Runs of each line of a paragraph (lines split at soft line breaks)."""
-    lines: list[list] = [[]]
+def chunks(p_el) -> list[tuple[str, list]]:
+    """A paragraph cut at soft line breaks and tabs: (text, runs showing it) for each piece.
+
+    Hand-made headers put two columns in one paragraph with a tab, or two lines with a
+    line break; each piece is judged with the formatting of its own runs.
+    """
+    out: list[tuple[str, list]] = [("", [])]
     for r in p_el.iter(qn("w:r")):
         for ch in r:
-            if ch.tag == qn("w:t") and (ch.text or "").strip():
-                if r not in lines[-1]:
-                    lines[-1].append(r)
-            elif ch.tag == qn("w:cr") or (ch.tag == qn("w:br")
-                                          and ch.get(qn("w:type")) in (None, "textWrapping")):
-                lines.append([])
-    return lines
+            if ch.tag == qn("w:t"):
+                text, runs = out[-1]
+                if (ch.text or "").strip() and r not in runs:
+                    runs = runs + [r]
+                out[-1] = (text + (ch.text or ""), runs)
+            elif ch.tag in (qn("w:tab"), qn("w:cr")) or (
+                    ch.tag == qn("w:br") and ch.get(qn("w:type")) in (None, "textWrapping")):
+                out.append(("", []))
+    return [(t, rs) for t, rs in out if t.strip()] or [("", [])]
 
 
-def _line_props(view: DocxView, p: Para, want: str):
-    """(text of the line of ``p`` whose fold equals ``want``, its run properties)."""
-    texts = p.text.split("\n")
-    runs = line_runs(p.el)
-    for i, t in enumerate(texts):
-        if fold(t).replace(" ", "").startswith(want.replace(" ", "")):
-            rs = runs[i] if i < len(runs) else []
-            return norm(t), [view.run_props(p, r) for r in rs]
+def chunk_props(view: DocxView, p: Para, pred) -> tuple[str, list]:
+    """(text, run properties) of the first piece of ``p`` for which ``pred(text)`` holds;
+    the whole paragraph when none does."""
+    for text, runs in chunks(p.el):
+        if pred(text):
+            return norm(text), [view.run_props(p, r) for r in runs]
     return norm(p.text), [view.run_props(p, r) for r in text_runs(p.el)]
+
+
+def _line_props(view: DocxView, p: Para, want: str) -> tuple[str, list]:
+    """(text of the piece of ``p`` whose fold starts with ``want``, its run properties)."""
+    want = want.replace(" ", "")
+    return chunk_props(view, p, lambda t: fold(t).replace(" ", "").startswith(want))
 
 
 def _size_ok(props, rng) -> float | None:
@@ -142,7 +152,7 @@ def check_date(view: DocxView, st: Structure, out: Findings) -> None:
             out.add("ND30-DATE", "không tìm thấy dòng “Địa danh, ngày … tháng … năm …”",
                     st.quoc_hieu)
         return
-    t = norm(p.text)
+    t, props = chunk_props(view, p, lambda x: bool(DATE_RE.search(norm(x))))
     m = DATE_RE.search(t)
     d, mo, y = m.group("d"), m.group("m"), m.group("y")
     place = t[:m.start()].rstrip().rstrip(",").strip()
@@ -180,7 +190,6 @@ def check_date(view: DocxView, st: Structure, out: Findings) -> None:
             problems.append(f"không có ngày {dn}/{mn}/{yn}")
     for msg in problems:
         out.add("ND30-DATE", msg, p)
-    props = [view.run_props(p, r) for r in text_runs(p.el)]
     if props and not all(pr.italic for pr in props):
         out.add("ND30-DATE-STYLE", "dòng địa danh, ngày tháng phải in nghiêng", p)
     rng = rule_book()["sizes_pt"]["date"]
@@ -200,7 +209,8 @@ def check_symbol(view: DocxView, st: Structure, out: Findings) -> None:
             out.add("ND30-SO-KY-HIEU", "không tìm thấy dòng “Số: …/…” (số, ký hiệu văn bản)",
                     st.quoc_hieu)
         return
-    raw = p.text.split("\n")[0].replace("\u00a0", " ").strip()
+    raw = next((c for c, _ in chunks(p.el) if c.strip().startswith("Số")), p.text)
+    raw = raw.replace("\u00a0", " ").strip()
     t = norm(raw)
     m = SO_RE.match(t)
     if not m:
