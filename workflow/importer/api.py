@@ -55,7 +55,7 @@ def import_plan(source: str | Path, *, out: str | Path | None = None, force: boo
             "tệp đã có; chọn tên khác bằng -o hoặc thêm --force để ghi đè")))
     lines = read_source(source)
     if any(ln.text.startswith("Kính gửi") for ln in lines[:60]) and not any(
-            ln.text.upper().startswith("KẾ HOẠCH") for ln in lines[:60]):
+            ln.text.startswith("KẾ HOẠCH") for ln in lines[:60]):
         raise InputError(Problem(file=str(source), message=(
             "văn bản này là công văn (có \"Kính gửi\", không có tên loại \"KẾ HOẠCH\"); "
             "kehoach import chỉ đọc Kế hoạch")))
