@@ -186,3 +186,22 @@ def test_preflight_result_follows_edits(tmp_path):
     assert check_template(path, known={"name"}) == []
     shutil.copyfile(_doc(tmp_path / "u.docx", [["{{ name }"], ["và thêm đoạn"]]), path)
     assert check_template(path, known={"name"}) != []
+
+
+def test_a_misspelt_field_is_pinned_to_its_paragraph(tmp_path):
+    """doc.titel: the top-level name exists, so only rendering fails; the error still names
+    the paragraph that uses it."""
+    d = docx.Document(str(SHIPPED))
+    find_par(d, "{{ doc.title }}").runs[0].text = "{{ doc.titel }}"
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    d.save(str(folder / "ke-hoach.docx"))
+    assert check_template(folder / "ke-hoach.docx", known=context_names(PLAN)) == []
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as e:
+        from workflow.build import build_plan
+
+        build_plan(PLAN, out_dir=out, templates=folder)
+    [p] = e.value.problems
+    assert p.field == "đoạn 2" and "“titel”" in p.message and "«{{ doc.titel }}»" in p.message
+    assert not (out / "ba-dinh-2024.docx").exists()

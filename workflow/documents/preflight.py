@@ -330,3 +330,28 @@ def context_names(plan_path: str | Path) -> set[str]:
     from .context import plan_context
 
     return set(plan_context(load_plan(plan_path)))
+
+
+def explain_failure(path: str | Path, known: set[str], error) -> list[Problem]:
+    """Why rendering ``path`` failed with the Jinja ``error``, paragraph by paragraph.
+
+    The preflight errors first; failing those, a missing attribute (``doc.titel``) is
+    located in the tags that use it. Empty when nothing can be pinned to a paragraph.
+    """
+    found = [p for p in check_template(path, known=known) if p.severity == "error"]
+    if found:
+        return found
+    m = re.search(r"has no attribute '([^']+)'", getattr(error, "message", None) or str(error))
+    if not m:
+        return []
+    pars = _paragraphs(str(path))
+    attr = re.compile(r"\.\s*" + re.escape(m.group(1)) + r"(?!\w)|\[\s*['\"]"
+                      + re.escape(m.group(1)) + r"['\"]\s*\]")
+    out = []
+    for tag in _scan(pars, lambda *a, **k: None):
+        if attr.search(_jinja_text(tag.text)):
+            text = " ".join(pars[tag.first].raw.split())[:120]
+            out.append(Problem(file=str(path), field=pars[tag.first].label, message=(
+                f"thẻ {_short(tag.text)} dùng “{m.group(1)}”, một trường không có trong dữ liệu "
+                f"— trong đoạn: «{text}»")))
+    return out

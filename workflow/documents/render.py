@@ -61,8 +61,7 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except TemplateError as e:
-        found = [p for p in preflight.check_template(template, known=set(context))
-                 if p.severity == "error"]
+        found = preflight.explain_failure(template, set(context), e)
         raise InputError(found or Problem(
             file=str(template), line=getattr(e, "lineno", None), field="jinja",
             message=f"mẫu .docx không dựng được: {e.message or e}. "
