@@ -50,10 +50,14 @@ def order_problems(docx: Path) -> list[str]:
                 rank = {tag: i for i, tag in enumerate(seq)}
                 for el in root.iter(W + parent):
                     last, last_tag = -1, None
+                    seen: set[str] = set()
                     for child in el:
                         if not isinstance(child.tag, str) or not child.tag.startswith(W):
                             continue
                         tag = child.tag[len(W):]
+                        if tag in seen and tag not in ("headerReference", "footerReference"):
+                            out.append(f"{name}: {parent}: {tag} twice")
+                        seen.add(tag)
                         tag = _SAME_RANK.get((parent, tag), tag)
                         r = rank.get(tag)
                         if r is None:

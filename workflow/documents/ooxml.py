@@ -195,12 +195,7 @@ def all_borders(table, size_eighths: int = 4) -> None:
 
 def fixed_widths(table, widths_mm: list[float]) -> None:
     """Fixed layout with the given column widths (Word honours tcW, LibreOffice gridCol)."""
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    _insert_before(tbl_pr, layout, ("w:tblCellMar", "w:tblLook", "w:tblCaption",
-                                    "w:tblDescription", "w:tblPrChange"))
+    table.autofit = False  # writes <w:tblLayout w:type="fixed"/> in its schema place
     for col, w in zip(table.columns, widths_mm):
         col.width = Mm(w)
         for cell in col.cells:
