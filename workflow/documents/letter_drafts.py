@@ -50,7 +50,8 @@ def plan_words(lp: LoadedPlan) -> dict:
     }
 
 
-def _wording(rel: str, template_dirs) -> tuple[dict, yamlsource.Positions]:
+def load_wording(rel: str, template_dirs) -> tuple[dict, yamlsource.Positions]:
+    """The wording file `rel` (user folders first), as data and positions; raises InputError."""
     path = find_template(rel, user_dirs=list(template_dirs))
     data, pos = yamlsource.load(path)
     if not isinstance(data, dict):
@@ -58,15 +59,15 @@ def _wording(rel: str, template_dirs) -> tuple[dict, yamlsource.Positions]:
     return data, pos
 
 
-def _fill(value, words: dict, pos: yamlsource.Positions, path: tuple, problems: ProblemList):
+def fill_wording(value, words: dict, pos: yamlsource.Positions, path: tuple, problems: ProblemList):
     """Render every string of ``value`` with ``words`` (sandboxed Jinja, plain text)."""
     from jinja2 import StrictUndefined, TemplateError
     from jinja2.sandbox import SandboxedEnvironment
 
     if isinstance(value, dict):
-        return {k: _fill(v, words, pos, path + (k,), problems) for k, v in value.items()}
+        return {k: fill_wording(v, words, pos, path + (k,), problems) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill(v, words, pos, path + (i,), problems) for i, v in enumerate(value)]
+        return [fill_wording(v, words, pos, path + (i,), problems) for i, v in enumerate(value)]
     if not isinstance(value, str):
         return value
     env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
@@ -92,9 +93,9 @@ def _base(lp: LoadedPlan, words: dict, text: dict, pos, problems: ProblemList) -
             "symbol": letter_symbol(doc.symbol),
             "place": doc.place,
             "date": {"day": None, "month": doc.date.month, "year": doc.date.year},
-            "subject": _fill(text.get("subject", ""), words, pos, ("subject",), problems),
+            "subject": fill_wording(text.get("subject", ""), words, pos, ("subject",), problems),
         },
-        "recipients": _fill(text.get("recipients", ["Như trên"]), words, pos, ("recipients",), problems),
+        "recipients": fill_wording(text.get("recipients", ["Như trên"]), words, pos, ("recipients",), problems),
         "archive": lp.plan.archive,
         "signer": lp.plan.signer.model_dump(),
     }
@@ -114,21 +115,21 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
 
     Raises :class:`InputError` when the wording file is broken.
     """
-    text, pos = _wording(TRIEN_KHAI, template_dirs)
+    text, pos = load_wording(TRIEN_KHAI, template_dirs)
     words = plan_words(lp)
     problems = ProblemList()
     data = _base(lp, words, text, pos, problems)
     units = owning_units(lp)
-    body = [{"p": s} for s in _fill(text.get("intro", []), words, pos, ("intro",), problems)]
+    body = [{"p": s} for s in fill_wording(text.get("intro", []), words, pos, ("intro",), problems)]
     for uid in units:
         owned = [t for t in lp.tasks if t.owner == uid]
         dated = [t for t in owned if t.first_day() is not None]
         first = min(dated, key=lambda t: t.first_day()) if dated else None
-        line = _fill(text.get("unit_line", "{{ unit }}"), {
+        line = fill_wording(text.get("unit_line", "{{ unit }}"), {
             **words, "unit": lp.unit_name(uid), "count": len(owned),
             "first": "; ".join(first.phrases) if first else ""}, pos, ("unit_line",), problems)
         body.append({"bullet": line})
-    body += [{"p": s} for s in _fill(text.get("outro", []), words, pos, ("outro",), problems)]
+    body += [{"p": s} for s in fill_wording(text.get("outro", []), words, pos, ("outro",), problems)]
     data.update(to=units, body=body)
     letter = _letter(data, pos, problems)
     problems.raise_if_errors()
@@ -138,20 +139,20 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
 def reminder_letter(lp: LoadedPlan, unit: str, pairs: list[LatePair], *, on: date,
                     new_deadline: date, template_dirs=()) -> Letter:
     """One "V/v đôn đốc …" letter to ``unit`` listing its late tasks and a new deadline."""
-    text, pos = _wording(DON_DOC, template_dirs)
+    text, pos = load_wording(DON_DOC, template_dirs)
     words = {**plan_words(lp), "unit": lp.unit_name(unit), "on": vnformat.short_date(on),
              "new_deadline": vnformat.short_date(new_deadline)}
     problems = ProblemList()
     data = _base(lp, words, text, pos, problems)
     data["document"]["date"] = {"day": None, "month": on.month, "year": on.year}
-    body = [{"p": s} for s in _fill(text.get("intro", []), words, pos, ("intro",), problems)]
+    body = [{"p": s} for s in fill_wording(text.get("intro", []), words, pos, ("intro",), problems)]
     for p in pairs:
-        line = _fill(text.get("task_line", "{{ summary }}"), {
+        line = fill_wording(text.get("task_line", "{{ summary }}"), {
             **words, "summary": p.task.summary, "text": _one_line(p.task.text),
             "deadline": "; ".join(p.task.phrases), "due": vnformat.short_date(p.due),
             "days": p.days_late_on(on)}, pos, ("task_line",), problems)
         body.append({"bullet": line})
-    body += [{"p": s} for s in _fill(text.get("outro", []), words, pos, ("outro",), problems)]
+    body += [{"p": s} for s in fill_wording(text.get("outro", []), words, pos, ("outro",), problems)]
     data.update(to=[unit], body=body)
     letter = _letter(data, pos, problems)
     problems.raise_if_errors()

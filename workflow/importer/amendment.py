@@ -19,15 +19,15 @@ WORDING = "kehoach/cong-van-dieu-chinh.yaml"
 
 def amendment_letter(diff: PlanDiff, *, template_dirs=(), on: date | None = None) -> Letter:
     """The letter (not yet written). Raises :class:`InputError` if the wording file is broken."""
-    from ..documents.letter_drafts import _fill, _wording, letter_from_plan, plan_words
+    from ..documents.letter_drafts import fill_wording, load_wording, letter_from_plan, plan_words
 
-    text, pos = _wording(WORDING, template_dirs)
+    text, pos = load_wording(WORDING, template_dirs)
     lp = diff.new
     words = plan_words(lp)
     problems = ProblemList()
 
     def fill(key: str, extra: dict | None = None, default: str = ""):
-        return _fill(text.get(key, default), {**words, **(extra or {})}, pos, (key,), problems)
+        return fill_wording(text.get(key, default), {**words, **(extra or {})}, pos, (key,), problems)
 
     def labels(uids) -> str:
         return ", ".join(diff.unit_name(u) for u in uids) or "(không có)"
