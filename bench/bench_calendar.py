@@ -10,22 +10,10 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-PLAN = ROOT / "config" / "plans" / "ba-dinh-2024.yaml"
-
-
-def best(fn, n=7) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from _common import PLAN, best
 
 
 def main() -> int:

@@ -10,24 +10,12 @@ one load); importing the generated .docx ≤ 120× (python-docx parsing on top).
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-PLAN = ROOT / "config" / "plans" / "ba-dinh-2024.yaml"
-SEED = Path("/work/shared/seeds/001_d884508767aee1fa.txt")
+from _common import PLAN, ROOT, SEEDS, best
 
-
-def best(fn, n=7) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+SEED = next(SEEDS.glob("001_*.txt"))
 
 
 def main() -> int:

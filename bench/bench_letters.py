@@ -11,14 +11,12 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import PLAN, ROOT
 
 from workflow.documents.letters import LETTER_TEMPLATE, build_letter_docx, letter_context  # noqa: E402
 from workflow.documents.render import render_docx  # noqa: E402

@@ -11,11 +11,11 @@ import csv
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _common import ROOT, best
+
+sys.path.insert(0, str(ROOT / "tests"))
 
 from stats_helpers import ND20_COLUMNS, unit, write_csv  # noqa: E402
 
@@ -36,15 +36,6 @@ def rows(n: int) -> list[dict]:
                         thcs_tong=t * 4, thcs_tot_nghiep=t * 4 - r.randint(0, 100),
                         thcs_dang_hoc=t * 4 - r.randint(0, t)))
     return out
-
-
-def best(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def bare_rates(path: Path, cs) -> int:
@@ -102,10 +93,10 @@ def main() -> int:
             tpl.render(dict(empty, annexes=annexes), jinja_env=jinja_env(), autoescape=True)
             tpl.save(str(tmp / "bare.docx"))
 
-        t_render = best(bare_render, repeat=2)
+        t_render = best(bare_render, n=2)
         t_docx = best(lambda: api.build_report(data, meta=meta, out_dir=tmp / "o", charts=False,
-                                               xlsx=False), repeat=2)
-        t_full = best(lambda: api.build_report(data, meta=meta, out_dir=tmp / "o", charts=False), repeat=1)
+                                               xlsx=False), n=2)
+        t_full = best(lambda: api.build_report(data, meta=meta, out_dir=tmp / "o", charts=False), n=1)
         print(f"annex rows          : {n_rows}")
         print(f"bare docxtpl render : {t_render:.2f} s")
         print(f"report (.docx)      : {t_docx:.2f} s  ({t_docx / t_render:.2f}× bare)  target ≤ 1.3×: "
