@@ -24,8 +24,11 @@ install-test: $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(BIN)/kehoach check $(PLAN)
 	$(BIN)/kehoach build $(PLAN)
+	$(BIN)/kehoach report config/stats/ba-dinh-2024.csv --meta config/stats/ba-dinh-2024-meta.yaml -o out/2024
 	@echo
-	@echo "Kết quả nằm trong out/2024/ (văn bản .docx, manifest.json)."
+	@echo "Kết quả:"
+	@echo "  out/2024/      Kế hoạch, công văn triển khai, báo cáo tháng 10 (.docx, .xlsx), manifest.json"
+	@echo "  calendars/2024/ lịch .ics của từng đơn vị và tat-ca.ics"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
