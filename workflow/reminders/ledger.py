@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS reminders(
   state TEXT NOT NULL,      -- planned | queued | sending | sent | missed | cancelled | failed
   note TEXT, message_id INTEGER, updated_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS reminders_due ON reminders(state, due_at);
+CREATE INDEX IF NOT EXISTS reminders_message ON reminders(message_id);
+CREATE INDEX IF NOT EXISTS reminders_plan ON reminders(plan);
 CREATE TABLE IF NOT EXISTS messages(
   id INTEGER PRIMARY KEY, msgid TEXT UNIQUE NOT NULL, plan TEXT NOT NULL, unit TEXT NOT NULL,
   recipients TEXT NOT NULL, subject TEXT NOT NULL, raw BLOB NOT NULL, late INTEGER NOT NULL,
@@ -239,33 +241,31 @@ class Ledger:
         return self.db.execute("SELECT * FROM reminders WHERE state='planned' AND due_at <= ? "
                                "ORDER BY unit, due_at, id", (now,)).fetchall()
 
-    def queue(self, reminders: list[sqlite3.Row], *, msgid: str, subject: str, raw: bytes,
-              late: bool, now: int) -> int | None:
-        """Claim ``reminders`` for one new message in one transaction; None if any of them
-        was claimed meanwhile (then nothing changes)."""
-        ids = [r["id"] for r in reminders]
-        first = reminders[0]
-        try:
-            return self._queue(ids, first, reminders, msgid, subject, raw, late, now)
-        except _Raced:
-            return None
-
-    def _queue(self, ids, first, reminders, msgid, subject, raw, late, now) -> int | None:
+    def queue(self, batch: list[tuple[list[sqlite3.Row], str, str, bytes, bool]],
+              now: int) -> int:
+        """Claim each group of reminders for one new message, all in one transaction:
+        ``batch`` holds (reminders, msgid, subject, raw, late). A group any of whose
+        reminders is no longer ``planned`` is skipped. Returns the number of messages queued."""
+        n = 0
         with self.tx() as db:
-            if db.execute("SELECT 1 FROM messages WHERE msgid=?", (msgid,)).fetchone():
-                return None
-            cur = db.execute(
-                "INSERT INTO messages(msgid, plan, unit, recipients, subject, raw, late, state, "
-                "created_at, earliest_due) VALUES (?,?,?,?,?,?,?,'queued',?,?)",
-                (msgid, first["plan"], first["unit"], first["recipients"], subject, raw, int(late),
-                 now, min(r["due_at"] for r in reminders)))
-            mid = cur.lastrowid
-            n = db.execute(f"UPDATE reminders SET state='queued', message_id=?, updated_at=? "
-                           f"WHERE state='planned' AND id IN ({','.join('?' * len(ids))})",
-                           (mid, now, *ids)).rowcount
-            if n != len(ids):
-                raise _Raced()
-        return mid
+            for reminders, msgid, subject, raw, late in batch:
+                ids = [r["id"] for r in reminders]
+                marks = ",".join("?" * len(ids))
+                free = db.execute(f"SELECT COUNT(*) FROM reminders WHERE state='planned' "
+                                  f"AND id IN ({marks})", ids).fetchone()[0]
+                if free != len(ids) or db.execute("SELECT 1 FROM messages WHERE msgid=?",
+                                                  (msgid,)).fetchone():
+                    continue
+                first = reminders[0]
+                mid = db.execute(
+                    "INSERT INTO messages(msgid, plan, unit, recipients, subject, raw, late, state, "
+                    "created_at, earliest_due) VALUES (?,?,?,?,?,?,?,'queued',?,?)",
+                    (msgid, first["plan"], first["unit"], first["recipients"], subject, raw,
+                     int(late), now, min(r["due_at"] for r in reminders))).lastrowid
+                db.execute(f"UPDATE reminders SET state='queued', message_id=?, updated_at=? "
+                           f"WHERE id IN ({marks})", (mid, now, *ids))
+                n += 1
+        return n
 
     def sendable(self, now: int) -> list[sqlite3.Row]:
         return self.db.execute(
@@ -273,18 +273,26 @@ class Ledger:
             "ORDER BY id", (now,)).fetchall()
 
     def begin(self, mid: int, transport: str, now: int) -> int:
-        """Commit "an attempt has begun" before the transport is called."""
+        """Commit "an attempt has begun" before the transport is called; the attempt id."""
         with self.tx() as db:
-            db.execute("UPDATE messages SET state='sending', attempts=attempts+1 WHERE id=?", (mid,))
-            db.execute("UPDATE reminders SET state='sending', updated_at=? WHERE message_id=?", (now, mid))
-            return db.execute("INSERT INTO attempts(message_id, started_at, transport) VALUES (?,?,?)",
-                              (mid, now, transport)).lastrowid
+            return self._begin(db, mid, transport, now)
 
-    def sent(self, mid: int, aid: int, now: int, note: str | None = None) -> None:
+    def _begin(self, db, mid: int, transport: str, now: int) -> int:
+        db.execute("UPDATE messages SET state='sending', attempts=attempts+1 WHERE id=?", (mid,))
+        db.execute("UPDATE reminders SET state='sending', updated_at=? WHERE message_id=?", (now, mid))
+        return db.execute("INSERT INTO attempts(message_id, started_at, transport) VALUES (?,?,?)",
+                          (mid, now, transport)).lastrowid
+
+    def sent(self, mid: int, aid: int, now: int, note: str | None = None, *,
+             then: int | None = None, transport: str = "") -> int | None:
+        """Record that the server accepted message ``mid``. With ``then``, the next message's
+        attempt begins in the same commit (one fsync per mail instead of two; still at most
+        one message is ever in ``sending``). Returns that attempt's id."""
         with self.tx() as db:
             db.execute("UPDATE messages SET state='sent', sent_at=?, next_try_at=NULL WHERE id=?", (now, mid))
             db.execute("UPDATE reminders SET state='sent', updated_at=? WHERE message_id=?", (now, mid))
             db.execute("UPDATE attempts SET finished_at=?, result='ok', error=? WHERE id=?", (now, note, aid))
+            return self._begin(db, then, transport, now) if then is not None else None
 
     def failed_attempt(self, mid: int, aid: int, now: int, error: str, next_try: int) -> None:
         with self.tx() as db:
@@ -332,6 +340,3 @@ class Ledger:
         return {r[0]: r[1] for r in self.db.execute(
             "SELECT state, COUNT(*) FROM reminders GROUP BY state")}
 
-
-class _Raced(Exception):
-    """Another process claimed one of the reminders first (the transaction is rolled back)."""

@@ -238,6 +238,7 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
         for r in ledger.due(t):
             k = (r["plan"], r["unit"], r["recipients"]) if s.reminders.digest else (r["id"],)
             groups.setdefault(k, []).append(r)
+        batch = []
         for rows in groups.values():
             first = rows[0]
             keys = [r["key"] for r in rows]
@@ -249,7 +250,9 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
                 recipients=recipients, today=today, late=late, settings=s,
                 plan_ref=ledger.plan_ref(first["plan"]),
                 ics=ledger.calendar(first["plan"], first["unit"]), msgid=msgid, now=when)
-            ledger.queue(rows, msgid=msgid, subject=subj, raw=raw, late=late, now=t)
+            batch.append((rows, msgid, subj, raw, late))
+        if batch:
+            ledger.queue(batch, t)
         _send_all(ledger, s, t, transport, res)
     return res
 
@@ -270,7 +273,8 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult) ->
     res.transport = transport.name
     try:
         down: str | None = None
-        for m in todo:
+        aid = None  # attempt already begun for the current message (by the previous commit)
+        for i, m in enumerate(todo):
             recipients = json.loads(m["recipients"])
             info = {"unit": m["unit"], "subject": m["subject"], "msgid": m["msgid"],
                     "recipients": recipients, "late": bool(m["late"])}
@@ -279,7 +283,8 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult) ->
                              f"{m['msgid']}: hoãn vì {down}")
                 res.failed.append({**info, "error": down, "attempted": False})
                 continue
-            aid = ledger.begin(m["id"], transport.name, t)
+            if aid is None:
+                aid = ledger.begin(m["id"], transport.name, t)
             try:
                 note = transport.send(bytes(m["raw"]), msgid=m["msgid"], sender=s.sender.address,
                                       recipients=recipients)
@@ -290,8 +295,10 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult) ->
                                    "next_try": datetime.fromtimestamp(nxt, s.tz).isoformat()})
                 if e.unreachable:
                     down = str(e)
+                aid = None
                 continue
-            ledger.sent(m["id"], aid, t, note)
+            nxt_id = todo[i + 1]["id"] if i + 1 < len(todo) else None
+            aid = ledger.sent(m["id"], aid, t, note, then=nxt_id, transport=transport.name)
             res.sent.append({**info, "note": note})
     finally:
         if own:
