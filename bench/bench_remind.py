@@ -60,7 +60,7 @@ def build(db: Path, settings: Settings, *, mode: str) -> None:
                 emails=(f"u{u}@example.org",)))
     ics = b"BEGIN:VCALENDAR\r\n" + b"X-PAD:" + b"x" * 4000 + b"\r\nEND:VCALENDAR\r\n"
     with Ledger(db) as ledger:
-        ledger.sync("bench", "bench.yaml", "Kế hoạch số 1/KH-BCĐ", rows, lambda k: "", 
+        ledger.sync("bench", "bench.yaml", "Kế hoạch số 1/KH-BCĐ", rows, lambda k: "",
                     {f"u{u}": ics for u in range(UNITS)}, int(datetime(2024, 8, 1, tzinfo=tz).timestamp()),
                     keep_after=0)
 

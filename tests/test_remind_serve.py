@@ -104,7 +104,7 @@ def test_kill_9_mid_batch_then_restart_delivers_every_reminder(tmp_path, capsys,
         if record_first:
             assert in_doubt == 1 and len(dupes) == 1
         for m in dupes:
-            copies = [r for r, msg in zip(sink.raw, sink.messages) if msg["Message-ID"] == m]
+            copies = [r for r, msg in zip(sink.raw, sink.messages, strict=True) if msg["Message-ID"] == m]
             assert copies[0] == copies[1]
         assert sum(received.values()) <= 13 + in_doubt
         rows = _ledger(tmp_path, "SELECT result FROM attempts WHERE result = 'in-doubt'")

@@ -98,8 +98,9 @@ def sync_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
 
 
 def _print_run(res) -> None:
+    verb = "sẽ gửi " if res.dry_run else "đã gửi "
     for m in res.sent:
-        click.echo(f"  đã gửi   {', '.join(m['recipients'])}: {m['subject']}")
+        click.echo(f"  {verb}  {', '.join(m['recipients'])}: {m['subject']}")
     for m in res.failed:
         again = f" (thử lại lúc {m['next_try'][:16].replace('T', ' ')})" if m.get("next_try") else ""
         click.echo(f"  LỖI      {m['unit']}: {m['error']}{again}")
@@ -108,7 +109,7 @@ def _print_run(res) -> None:
     for msgid in res.in_doubt:
         click.echo(f"  gửi lại  {msgid} (tiến trình trước dừng giữa chừng)")
     head = "Xem trước (không gửi): " if res.dry_run else ""
-    via = f" qua {res.transport}" if res.transport else ""
+    via = f" qua {res.transport}" if res.transport and not res.dry_run else ""
     click.echo(f"{head}{res.now.isoformat(timespec='minutes')}: gửi {len(res.sent)} thư{via}, "
                f"lỗi {len(res.failed)}, bỏ lỡ {len(res.missed)}.")
 

@@ -179,9 +179,9 @@ class Ledger:
             db.execute("DELETE FROM calendars WHERE plan = ?", (plan,))
             db.executemany("INSERT INTO calendars(plan, unit, ics) VALUES (?,?,?)",
                            [(plan, u, b) for u, b in calendars.items()])
-            self.event(db, now, "sync", json.dumps({
-                "added": len(ch.added), "rescheduled": len(ch.rescheduled),
-                "cancelled": len(ch.cancelled), "restored": len(ch.restored)}), plan=plan)
+            self.event(db, now, "sync", f"{plan}: thêm {len(ch.added)}, dời/cập nhật "
+                       f"{len(ch.rescheduled)}, khôi phục {len(ch.restored)}, hủy {len(ch.cancelled)}",
+                       plan=plan)
             for key, reason in cancels:
                 _, task, unit, *_ = key.split("|")
                 self.event(db, now, "cancelled", f"{key}: {reason}", plan=plan, task=task, unit=unit)

@@ -25,7 +25,6 @@ from ..documents.vnformat import short_date
 from .schedule import START
 from .settings import Settings
 
-
 _UTF8 = charset.Charset("utf-8")
 _UTF8.body_encoding = charset.BASE64  # fewer, longer lines than quoted-printable: faster
 _POLICY = compat32.clone(linesep="\r\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import lock
 from .ledger import Ledger
-from .service import DEFAULT_DB, RunResult, _settings, run_due
+from .service import DEFAULT_DB, RunResult, resolve_settings, run_due
 from .settings import Settings
 
 JOB_REF = "workflow.reminders.server:wake"
@@ -91,7 +91,7 @@ def serve(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = 
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    s = _settings(settings)
+    s = resolve_settings(settings)
     db = Path(db)
     with lock.hold(db, "serve"):
         jobs = db.with_name(db.stem + "-lich-chay.sqlite")

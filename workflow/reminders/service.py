@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import InputError, Problem
@@ -25,7 +25,7 @@ DEFAULT_DB = Path(".kehoach/nhac-viec.sqlite")
 BATCH_LOCK_WAIT = 120.0
 
 
-def _settings(settings: Settings | str | Path | None) -> Settings:
+def resolve_settings(settings: Settings | str | Path | None) -> Settings:
     return settings if isinstance(settings, Settings) else load_settings(settings)
 
 
@@ -77,7 +77,7 @@ class PlanView:
 
 def plan_reminders(*, plan, status=None, settings=None, unit: str | None = None) -> PlanView:
     """What goes when, per unit (reminders without an address are listed, with a warning)."""
-    s = _settings(settings)
+    s = resolve_settings(settings)
     lp, st = _load(plan, status)
     if unit is not None and unit not in lp.units:
         raise InputError(Problem(file="<dòng lệnh>", field="--unit",
@@ -134,7 +134,7 @@ def sync_plan(*, plan, status=None, db: str | Path = DEFAULT_DB, settings=None,
               now: datetime | None = None, dry_run: bool = False) -> SyncResult:
     """Bring the ledger in line with the plan (and status file): add new reminders,
     reschedule moved ones, cancel those of removed or done tasks. Sent ones stay history."""
-    s = _settings(settings)
+    s = resolve_settings(settings)
     lp, st = _load(plan, status)
     c = compute(lp, s, st)
     t = int(_now(now, s).timestamp())
@@ -208,7 +208,7 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
     copy of the ledger with a transport that sends nothing. Raises :class:`InputError` when
     the ledger stays busy or the SMTP password is missing.
     """
-    s = _settings(settings)
+    s = resolve_settings(settings)
     when = _now(now, s)
     db = Path(db)
     if dry_run:
@@ -309,7 +309,7 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult) ->
 
 def reminder_log(*, db: str | Path = DEFAULT_DB, settings=None, limit: int = 50) -> dict:
     """Recent attempts and events (newest first) and the count of reminders per state."""
-    s = _settings(settings)
+    s = resolve_settings(settings)
     db = Path(db)
     if not db.exists():
         raise InputError(Problem(file=str(db), message="chưa có sổ nhắc việc; chạy 'kehoach remind "
