@@ -8,16 +8,21 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
+# The seeds (real documents, the tests' oracle) live in shared/ beside the checkout.
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
+def seed_path(prefix: str) -> Path:
+    """Path of a seed document: ../shared/seeds/<prefix>_*.txt next to the repository."""
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
+    if not found:
+        raise FileNotFoundError(f"seed {prefix} not found in {SEEDS}")
+    return found[0]
+
+
 def seed_text(prefix: str) -> str:
-    """The text of a seed document (../shared/seeds/<prefix>_*.txt)."""
-    for base in (SEEDS, Path.cwd().parent / "shared" / "seeds"):
-        found = sorted(base.glob(f"{prefix}_*.txt")) if base.is_dir() else []
-        if found:
-            return found[0].read_text(encoding="utf-8")
-    raise FileNotFoundError(f"seed {prefix} not found next to the repository (../shared/seeds)")
+    """The text of a seed document."""
+    return seed_path(prefix).read_text(encoding="utf-8")
 
 
 def normalise(text: str) -> str:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from docx_helpers import seed_path  # noqa: E402
+
 from workflow.plan.loader import LoadedPlan, task_text
 
-SEED_001 = Path("/work/shared/seeds/001_d884508767aee1fa.txt")
+SEED_001 = seed_path("001")
 
 
 def norm(s: str | None) -> str:

@@ -10,9 +10,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path("/work/shared/seeds")
-if not SEEDS.is_dir():  # a checkout next to the shared folder
-    SEEDS = ROOT.parent / "shared" / "seeds"
+from docx_helpers import SEEDS  # noqa: E402  (shared/ beside the checkout)
 
 # Old and new tone-mark placement spell the same word ("HOÀ" / "HÒA").
 _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "uỷ": "ủy", "uý": "úy",

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
+from docx_helpers import seed_path
 from import_helpers import SEED_001, docx_text, printed, seed_sentences
+
 from workflow.build import build_plan
 from workflow.cli import main
 from workflow.errors import InputError
@@ -243,7 +244,7 @@ def test_hand_made_word_plan_with_automatic_numbering(tmp_path):
 
 def test_a_cong_van_is_refused_with_a_reason(tmp_path, capsys):
     src = tmp_path / "cv.txt"
-    shutil.copy(Path("/work/shared/seeds/003_b1efe1a6c250af9b.txt"), src)
+    shutil.copy(seed_path("003"), src)
     rc = main(["import", str(src)])
     assert rc == 2
     assert "là công văn" in capsys.readouterr().err
