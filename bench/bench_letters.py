@@ -16,7 +16,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from _common import PLAN, ROOT
+from _common import PLAN, ROOT  # noqa: E402
 
 from workflow.documents.letters import LETTER_TEMPLATE, build_letter_docx, letter_context  # noqa: E402
 from workflow.documents.render import render_docx  # noqa: E402
@@ -25,7 +25,6 @@ from workflow.overdue import find_overdue  # noqa: E402
 from workflow.plan.letter import load_letter  # noqa: E402
 from workflow.plan.loader import load_plan  # noqa: E402
 
-PLAN = ROOT / "config/plans/ba-dinh-2024.yaml"
 STATUS = ROOT / "config/status/ba-dinh-2024.yaml"
 
 

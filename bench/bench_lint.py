@@ -41,8 +41,8 @@ def main() -> int:
 
     rows = []
     for name, path in (("Kế hoạch mẫu", built), ("văn bản dài (~1.200 đoạn)", long_doc)):
-        base = best(lambda: docx.Document(str(path)))
-        lint = best(lambda: lint_docx(path))
+        base = best(lambda path=path: docx.Document(str(path)))
+        lint = best(lambda path=path: lint_docx(path))
         rows.append((f"lint {name}", lint, base, "mở bằng python-docx"))
 
     lp = load_plan(PLAN)

@@ -154,7 +154,7 @@ def handmade_cong_van(path: Path, *, pages: int = 2) -> Path:
 
     p = d.add_paragraph()
     _run(p, "Kính gửi:", size=14)
-    for i, name in enumerate(("Các trường mầm non;", "Các trường tiểu học;", "Các trường THCS.")):
+    for name in ("Các trường mầm non;", "Các trường tiểu học;", "Các trường THCS."):
         q = d.add_paragraph()
         q.paragraph_format.left_indent = Mm(20)
         _run(q, "- " + name)

@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
-
 from docx_helpers import full_text, missing_in_order, normalise, seed_text
+
 from workflow.build import build_plan
 from workflow.cli import main
 

@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 import recurring_ical_events
-from calendar_helpers import (SCHOOL_TASKS, VP_TASKS, copy_seed, events_by_task, normalize_ics,
-                              parse_both, write_plan)
+from calendar_helpers import (
+    SCHOOL_TASKS,
+    VP_TASKS,
+    copy_seed,
+    events_by_task,
+    normalize_ics,
+    parse_both,
+    write_plan,
+)
 
 from workflow.calendars.ics import build_calendars, unit_calendar_bytes
 from workflow.calendars.output import write_calendars

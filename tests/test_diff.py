@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from import_helpers import docx_text, norm
+
 from workflow.cli import main
 from workflow.errors import InputError
 from workflow.importer.amendment import draft_amendment

@@ -6,8 +6,17 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from letters_helpers import (ROOT, effective, find_paragraph, grid, header_text, norm, open_docx,
-                             reading_text, seed_parts)
+from letters_helpers import (
+    ROOT,
+    effective,
+    find_paragraph,
+    grid,
+    header_text,
+    norm,
+    open_docx,
+    reading_text,
+    seed_parts,
+)
 
 from workflow.build import build_plan
 from workflow.cli import main

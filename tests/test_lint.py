@@ -9,7 +9,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from lint_helpers import ROOT, build_good, copy_of, find_par, handmade_cong_van, set_text
@@ -376,7 +375,7 @@ def test_finding_json_round_trip():
 
 def test_user_docs_list_every_rule():
     doc = (ROOT / "docs" / "lint.md").read_text(encoding="utf-8")
-    for rid, r in rule_book()["rules"].items():
+    for rid, _r in rule_book()["rules"].items():
         assert f"`{rid}`" in doc, rid
 
 

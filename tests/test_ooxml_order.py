@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-
 from ooxml_order import W, order_problems
+
 from workflow.build import build_plan
 
 ROOT = Path(__file__).resolve().parents[1]

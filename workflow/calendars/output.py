@@ -51,7 +51,7 @@ def build_step(lp: LoadedPlan, res, template_dirs) -> None:
         out = Path(res.out_dir) / "calendars"
     previous = manifest.read(Path(res.out_dir) / "manifest.json").get("calendar")
     cb = write_calendars(lp, out_dir=out, fallback_state=previous)
-    for unit, p in cb.paths.items():
+    for _unit, p in cb.paths.items():
         res.outputs.append(("lich", p))
     res.manifest_extra["calendar"] = cb.state
     res.notes.extend(cb.notes)

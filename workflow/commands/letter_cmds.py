@@ -68,7 +68,7 @@ def overdue(plan: Path, on: date, status: Path | None, as_json: bool, draft: boo
             click.echo(f"Ngày {on:%d/%m/%Y}: {len(res.pairs)} lượt nhiệm vụ chậm hạn ở {len(groups)} đơn vị.")
         else:
             click.echo(f"Ngày {on:%d/%m/%Y}: không có nhiệm vụ nào chậm hạn.")
-        for uid, path in res.letters:
+        for _uid, path in res.letters:
             click.echo(f"  công văn đôn đốc  {path}")
         if res.new_deadline:
             click.echo(f"Hạn mới trong công văn: {res.new_deadline:%d/%m/%Y}.")

@@ -81,7 +81,7 @@ def template_check(files: tuple[Path, ...], plan: Path | None, as_json: bool):
     results = []
     for f in files:
         if not f.is_file():
-            raise InputError(f"không có tệp mẫu này", file=f)
+            raise InputError("không có tệp mẫu này", file=f)
         results.append((f, check_template(f, known=known)))
     if as_json:
         data = [{"file": str(f), "problems": [p.to_json() for p in found]} for f, found in results]

@@ -187,14 +187,14 @@ class StyleIndex:
         props = RunProps()
         for slot in SLOTS:
             props.fonts[slot] = self._font(layers, slot)
-        for kind, rpr in reversed(layers):
+        for _kind, rpr in reversed(layers):
             sz = rpr.find(qn("w:sz"))
             if sz is not None and sz.get(qn("w:val")):
                 props.size = int(sz.get(qn("w:val"))) / 2
                 break
         props.bold = _toggle(layers, "w:b")
         props.italic = _toggle(layers, "w:i")
-        for kind, rpr in reversed(layers):
+        for _kind, rpr in reversed(layers):
             c = rpr.find(qn("w:color"))
             if c is not None:
                 theme = c.get(qn("w:themeColor"))

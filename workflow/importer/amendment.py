@@ -19,7 +19,7 @@ WORDING = "kehoach/cong-van-dieu-chinh.yaml"
 
 def amendment_letter(diff: PlanDiff, *, template_dirs=(), on: date | None = None) -> Letter:
     """The letter (not yet written). Raises :class:`InputError` if the wording file is broken."""
-    from ..documents.letter_drafts import fill_wording, load_wording, letter_from_plan, plan_words
+    from ..documents.letter_drafts import fill_wording, letter_from_plan, load_wording, plan_words
 
     text, pos = load_wording(WORDING, template_dirs)
     lp = diff.new

@@ -114,10 +114,9 @@ def _read_docx(path: Path) -> list[Line]:
     import zipfile
 
     from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
-
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         doc = Document(str(path))

@@ -62,7 +62,7 @@ def assemble(d: Draft) -> None:
         used_ids.add(tid)
         b["id"] = tid
     matched = _match_rows(rows, tasks, d) if rows else {}
-    for pi, bi, part, b in tasks:
+    for pi, bi, _part, b in tasks:
         found = b.pop("_found")
         row = matched.get((pi, bi))
         if row is not None:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem, ProblemList
 from . import yamlsource
-from .models import Block, Plan, Unit, UnitPart, task_key
+from .models import Block, Plan, Unit, task_key
 from .timephrase import PhraseError, Reading, read_phrase
 from .yamlsource import Positions
 

@@ -171,7 +171,7 @@ def _plan_edits(text: str, old: int, new: int, res: RollResult, src: Path, targe
                 res.review.append(Review(line_of(node.start_mark.index), _fmt(path), _short(value),
                                          "không sửa được tự động (chuỗi có ký tự thoát): hãy sửa tay"))
             return
-        for a, b, new_tok, shown_old, shown_new in text_edits:
+        for a, b, new_tok, shown_old, _shown_new in text_edits:
             if offs[b - 1] - offs[a] != b - 1 - a:
                 res.review.append(Review(line_of(offs[a]), _fmt(path), shown_old, "không sửa được tự động: hãy sửa tay"))
                 continue

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..documents.render import atomic_path
 from .criteria import CriteriaSet
 from .evaluate import Evaluation, level_name
-from .figures import DBKK, IDENTITY, PARENT, UNIT
+from .figures import DBKK, IDENTITY
 
 ROWS = 1000
 
@@ -45,7 +45,7 @@ def write_entry_template(target: Path, cs: CriteriaSet) -> Path:
     ws.append(["# " + cols[0][0]] + [c[0] for c in cols[1:]])
     ws.append([c[1] for c in cols])
     bold = Font(bold=True)
-    for i, (_, label, _) in enumerate(cols, start=1):
+    for i, (_, _label, _) in enumerate(cols, start=1):
         cell = ws.cell(row=3, column=i)
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -59,7 +59,7 @@ def write_entry_template(target: Path, cs: CriteriaSet) -> Path:
                            errorTitle="Giá trị không hợp lệ", error="Nhập 1 (có) hoặc 0 (không).")
     ws.add_data_validation(counts)
     ws.add_data_validation(flags)
-    for i, (cid, _, kind) in enumerate(cols, start=1):
+    for i, (_cid, _, kind) in enumerate(cols, start=1):
         letter = get_column_letter(i)
         rng = f"{letter}4:{letter}{ROWS + 3}"
         if kind == "flag":

@@ -10,7 +10,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 
 from .. import ooxml
-from .common import C, TEXT_WIDTH_MM, closing_table, header_table, new_document, para, tag
+from .common import TEXT_WIDTH_MM, C, closing_table, header_table, new_document, para, tag
 
 COMPARE_COLS_MM = (10.0, 63.0, 23.0, 23.0, 23.0, 23.0)
 ANNEX_COLS_MM = (9.0, 29.0, 48.0, 21.0, 19.0, 19.0, 20.0)

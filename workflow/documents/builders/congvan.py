@@ -11,7 +11,17 @@ from __future__ import annotations
 from docx.enum.text import WD_BREAK
 
 from .. import ooxml
-from .common import C, L, TEXT_WIDTH_MM, body_loop, closing_table, header_table, new_document, para, tag
+from .common import (
+    TEXT_WIDTH_MM,
+    C,
+    L,
+    body_loop,
+    closing_table,
+    header_table,
+    new_document,
+    para,
+    tag,
+)
 
 ANNEX_BREAK_STYLE = "CV Annex Break"
 

@@ -6,7 +6,16 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 
 from .. import ooxml
-from .common import TEXT_WIDTH_MM, body_loop, closing_table, header_table, new_document, para, tag, title_block
+from .common import (
+    TEXT_WIDTH_MM,
+    body_loop,
+    closing_table,
+    header_table,
+    new_document,
+    para,
+    tag,
+    title_block,
+)
 
 SCHEDULE_COLS_MM = (38.0, 67.0, 30.0, 30.0)
 
