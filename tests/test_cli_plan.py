@@ -152,3 +152,13 @@ def test_usage_errors_in_vietnamese(capsys, argv, expected):
     err = capsys.readouterr().err
     assert expected in err
     assert "--help" in err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["when", "-h"]])
+def test_help_screens_are_vietnamese(capsys, argv):
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Cách dùng: kehoach" in out and "Tùy chọn:" in out
+    assert "Xem hướng dẫn này rồi thoát." in out
+    for english in ("Usage:", "Options:", "Show this message", "[OPTIONS]", "INTEGER"):
+        assert english not in out

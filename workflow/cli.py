@@ -18,6 +18,43 @@ from .errors import EXIT_BAD_INPUT, KehoachError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+# click writes its own help words in English and offers no catalogue for them; these are the
+# ones it prints in our help screens.
+_HELP_WORDS = {
+    "Show this message and exit.": "Xem hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Xem phiên bản rồi thoát.",
+    "Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số",
+    "[required]": "[bắt buộc]", "default:": "mặc định:",
+}
+
+
+class VietnameseHelpFormatter(click.HelpFormatter):
+    """click's help formatter with its fixed English words in Vietnamese."""
+
+    def write_usage(self, prog, args="", prefix=None):
+        for en, vn in (("[OPTIONS]", "[TÙY_CHỌN]"), ("COMMAND", "LỆNH"), ("[ARGS]", "[THAM_SỐ]")):
+            args = args.replace(en, vn)
+        super().write_usage(prog, args, prefix="Cách dùng: " if prefix is None else prefix)
+
+    def section(self, name):
+        return super().section(_HELP_WORDS.get(name, name))
+
+    def write_dl(self, rows, *args, **kwargs):
+        def vi(text: str) -> str:
+            for en, vn in _HELP_WORDS.items():
+                text = text.replace(en, vn)
+            return text
+
+        def vi_metavar(term: str) -> str:
+            for en, vn in (("INTEGER", "SỐ"), ("FLOAT", "SỐ"), ("TEXT", "CHUỖI"), ("PATH", "ĐƯỜNG_DẪN"),
+                           ("FILENAME", "TỆP"), ("FILE", "TỆP"), ("DIRECTORY", "THƯ_MỤC")):
+                term = re.sub(rf"\b{en}\b", vn, term)
+            return term
+        super().write_dl([(vi_metavar(a), vi(b)) for a, b in rows], *args, **kwargs)
+
+
+click.Context.formatter_class = VietnameseHelpFormatter
+
 
 class LazyGroup(click.Group):
     """A group whose subcommands live in other modules and load only when used."""
@@ -73,7 +110,8 @@ LAZY = {
              help="kehoach: kế hoạch PCGD-XMC viết một lần bằng YAML, sinh văn bản theo "
                   "Nghị định 30, lịch, nhắc việc và báo cáo.\n\n"
                   "Ví dụ:  kehoach build config/plans/ba-dinh-2024.yaml")
-@click.version_option(package_name="kehoach", message="kehoach %(version)s")
+@click.version_option(package_name="kehoach", message="kehoach %(version)s",
+                      help="Xem phiên bản rồi thoát.")
 def app():
     pass
 
