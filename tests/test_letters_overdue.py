@@ -190,3 +190,28 @@ def test_letter_from_plan_helper(tmp_path):
     with pytest.raises(InputError) as e:
         letter_from_plan(lp, to=[], subject="x", body=[])
     assert {p.field for p in e.value.problems} == {"to", "body"}
+
+
+def test_blank_plan_number_and_day_stay_blank_in_drafted_letters(tmp_path):
+    """The plan's number and day are blank (a draft): the letters keep the room to write them
+    by hand ("Kế hoạch số      /KH-BCĐ ngày      tháng 02"), not "số /KH-BCĐ ngày tháng 02"."""
+    from workflow.documents.letter_drafts import plan_letter, reminder_letter
+    from workflow.documents.vnformat import BLANK
+    from workflow.plan.loader import load_plan
+
+    lp = load_plan(PLAN)
+    res = find_overdue(PLAN, on=date(2024, 11, 5), status=STATUS)
+    chase = reminder_letter(lp, "p-kim-ma", [p for p in res.pairs if p.unit == "p-kim-ma"],
+                            on=date(2024, 11, 5), new_deadline=date(2024, 11, 12))
+    for letter in (plan_letter(lp), chase):
+        first = letter.body[0].text
+        assert f"Kế hoạch số {BLANK}/KH-BCĐ ngày {BLANK} tháng 02 năm 2024" in first
+    assert chase.document.subject.endswith(f"Kế hoạch số {BLANK}/KH-BCĐ")
+    doc = open_docx(build_letter_docx_for(chase, lp, tmp_path))
+    assert f"số {BLANK}/KH-BCĐ ngày {BLANK} tháng 02" in doc.paragraphs[2].text
+
+
+def build_letter_docx_for(letter, lp, tmp_path):
+    from workflow.documents.letters import build_letter_docx
+
+    return build_letter_docx(letter, tmp_path / "x.docx", units=lp.units)

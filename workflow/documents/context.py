@@ -39,7 +39,7 @@ def _pad_number(number: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return vnformat.one_line(text)
 
 
 def recipients_context(recipients: list[str], archive: str) -> list[str]:

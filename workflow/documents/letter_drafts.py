@@ -26,10 +26,6 @@ TRIEN_KHAI = "kehoach/cong-van-trien-khai.yaml"
 DON_DOC = "kehoach/cong-van-don-doc.yaml"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def letter_symbol(plan_symbol: str) -> str:
     """A công văn carries no type abbreviation: "KH-BCĐ" → "BCĐ"."""
     head, _, rest = plan_symbol.partition("-")
@@ -39,7 +35,7 @@ def letter_symbol(plan_symbol: str) -> str:
 def plan_words(lp: LoadedPlan) -> dict:
     """Variables every drafted letter may use."""
     d = document_context(lp.plan.document)
-    title = _one_line(lp.plan.document.title)
+    title = vnformat.one_line(lp.plan.document.title)
     ref_short = f"{d['type']} số {d['number_text']}/{d['symbol']}"
     return {
         "issuer": _issuer_phrase(lp.plan),
@@ -72,7 +68,7 @@ def fill_wording(value, words: dict, pos: yamlsource.Positions, path: tuple, pro
         return value
     env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
     try:
-        return _one_line(env.from_string(value).render(**words))
+        return vnformat.one_line(env.from_string(value).render(**words))
     except TemplateError as e:
         problems.add(pos.problem(path, f"không điền được lời văn: {e}"))
         return value
@@ -148,7 +144,7 @@ def reminder_letter(lp: LoadedPlan, unit: str, pairs: list[LatePair], *, on: dat
     body = [{"p": s} for s in fill_wording(text.get("intro", []), words, pos, ("intro",), problems)]
     for p in pairs:
         line = fill_wording(text.get("task_line", "{{ summary }}"), {
-            **words, "summary": p.task.summary, "text": _one_line(p.task.text),
+            **words, "summary": p.task.summary, "text": vnformat.one_line(p.task.text),
             "deadline": "; ".join(p.task.phrases), "due": vnformat.short_date(p.due),
             "days": p.days_late_on(on)}, pos, ("task_line",), problems)
         body.append({"bullet": line})

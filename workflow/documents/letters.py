@@ -25,10 +25,6 @@ PORTRAIT_TEXT_MM = 165.0
 LANDSCAPE_TEXT_MM = 252.0
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def _blank(n: int | None, *, pad: bool) -> str:
     return vnformat.two(n, zero_pad=pad)
 
@@ -61,8 +57,8 @@ def number_text(doc: LetterDocument) -> str:
 def issuer_phrase(doc: LetterDocument) -> str:
     """The issuing body as used inside a sentence ('Phòng Giáo dục và Đào tạo')."""
     if doc.issuer_name:
-        return _one_line(doc.issuer_name)
-    body = _one_line(doc.issuing_body)
+        return vnformat.one_line(doc.issuer_name)
+    body = vnformat.one_line(doc.issuing_body)
     if body.isupper():
         body = body[:1] + body[1:].lower()
         for keep in ("PCGD", "XMC", "GDĐT", "UBND", "THCS", "THPT"):
@@ -72,7 +68,7 @@ def issuer_phrase(doc: LetterDocument) -> str:
 
 def kinh_gui(to: list[str], units: dict[str, Unit]) -> tuple[str, list[str]]:
     """(inline, list): one recipient → inline text; several → '- X;' … last '- X.'."""
-    names = [_one_line(units[t].name if t in units else t).rstrip(";.") for t in to]
+    names = [vnformat.one_line(units[t].name if t in units else t).rstrip(";.") for t in to]
     if len(names) == 1:
         return names[0], []
     lines = [f"- {n};" for n in names]
@@ -89,11 +85,11 @@ def letter_context(letter: Letter, units: dict[str, Unit] | None = None) -> dict
     blocks_context(letter.body, body)
     ctx = {
         "doc": {
-            "parent_body": _one_line(doc.parent_body or "").upper(),
-            "issuing_body": "\n".join(_one_line(x) for x in doc.issuing_body.strip().splitlines()).upper(),
+            "parent_body": vnformat.one_line(doc.parent_body or "").upper(),
+            "issuing_body": "\n".join(vnformat.one_line(x) for x in doc.issuing_body.strip().splitlines()).upper(),
             "number_text": number_text(doc),
             "symbol": doc.symbol,
-            "place": _one_line(doc.place),
+            "place": vnformat.one_line(doc.place),
             "date_text": date_text(doc),
             "subject": doc.subject,
             "issuer_name": issuer_phrase(doc),
@@ -102,8 +98,8 @@ def letter_context(letter: Letter, units: dict[str, Unit] | None = None) -> dict
         "to_list": listed,
         "body": body,
         "recipients": recipients_context(letter.recipients, letter.archive),
-        "signer": {"lines": [_one_line(x).upper() for x in letter.signer.lines],
-                   "name": _one_line(letter.signer.name)},
+        "signer": {"lines": [vnformat.one_line(x).upper() for x in letter.signer.lines],
+                   "name": vnformat.one_line(letter.signer.name)},
         "annex": None,
     }
     if letter.annex is not None:
@@ -112,8 +108,8 @@ def letter_context(letter: Letter, units: dict[str, Unit] | None = None) -> dict
         blocks_context(a.content, annex_body)
         note = a.note or (f"(Kèm theo Công văn số {ctx['doc']['number_text']}/{doc.symbol} "
                           f"{short_date_text(doc)} của {issuer_phrase(doc)})")
-        ctx["annex"] = {"label": _one_line(a.label), "title": _one_line(a.title),
-                        "note": _one_line(note) if a.note else note, "body": annex_body,
+        ctx["annex"] = {"label": vnformat.one_line(a.label), "title": vnformat.one_line(a.title),
+                        "note": vnformat.one_line(note) if a.note else note, "body": annex_body,
                         "table_marker": TABLE_MARKER if a.table else ""}
     return ctx
 

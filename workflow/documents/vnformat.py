@@ -5,9 +5,17 @@ Also registered as Jinja filters for the .docx templates.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 BLANK = "\u00a0" * 6  # room for the signer to write a day or a number by hand
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def one_line(text) -> str:
+    """Line breaks and runs of spaces collapsed to one space. No-break spaces are kept:
+    they are the BLANKs left for a number or a day written by hand."""
+    return _SPACES.sub(" ", str(text)).strip(" \t\r\n\f\v")
 
 
 def two(n: int | None, *, zero_pad: bool) -> str:

@@ -83,7 +83,8 @@ class LetterDocument(Model):
     @field_validator("subject")
     @classmethod
     def _subject(cls, v: str) -> str:
-        v = " ".join(v.split())
+        # no-break spaces stay: they are the blank left for a plan's number ("số      /KH-BCĐ")
+        v = re.sub(r"[ \t\r\n]+", " ", v).strip(" \t\r\n")
         return re.sub(r"^V/v\s+", "", v, flags=re.IGNORECASE)
 
 
