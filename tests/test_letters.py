@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -225,3 +226,34 @@ def test_plan_build_still_builds_plans(tmp_path):
     res = build_plan(ROOT / "config/plans/ba-dinh-2024.yaml", out_dir=tmp_path)
     kinds = [k for k, _ in res.outputs]
     assert kinds[0] == "ke-hoach" and (tmp_path / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("path", [CAT_HAI, KON_RAY], ids=["cat-hai", "kon-ray"])
+def test_check_understands_letter_files(path, capsys):
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}: hợp lệ — công văn" in out and "V/v" in out
+    assert main(["check", "--json", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["file"] == str(path) and data["ok"] is True and data["kind"] == "cong-van"
+    assert data["warnings"] == [] and data["to"] >= 1
+
+
+def test_check_letter_reports_positioned_errors_like_build(tmp_path, capsys):
+    bad = SMALL.replace("symbol: PGDĐT", "symbol: KH-PGDĐT").replace("\n    body:", "\n    bodyy:")
+    path = _write(tmp_path, bad)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:4:" in err and "chữ viết tắt tên loại" in err
+    assert f"{path}:12:1: bodyy: khóa 'bodyy' không hợp lệ (có phải 'body'?)" in err
+    assert "sections" not in err and "Traceback" not in err  # not judged as a plan
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_unknown_kind_is_named_in_vietnamese(command, tmp_path, capsys):
+    path = _write(tmp_path, SMALL.replace("kind: cong-van", "kind: congvan"))
+    assert main([command, str(path), *(["-o", str(tmp_path / "o")] if command == "build" else [])]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:1:7: kind:" in err and "'congvan'" in err and "cong-van" in err and "ke-hoach" in err
+    assert "Input should" not in err and "sections" not in err
+    assert not (tmp_path / "o").exists()

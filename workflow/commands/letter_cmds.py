@@ -74,3 +74,26 @@ def overdue(plan: Path, on: date, status: Path | None, as_json: bool, draft: boo
             click.echo(f"Hạn mới trong công văn: {res.new_deadline:%d/%m/%Y}.")
     if res.pairs:
         raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def check_letter(path: Path, *, as_json: bool) -> None:
+    """`kehoach check LETTER`: the same positioned errors as `kehoach build` (raised as
+    :class:`InputError`), else a one-line summary. Letters have no warnings yet."""
+    from ..plan.letter import load_letter, table_grid
+
+    ll = load_letter(path)
+    letter = ll.letter
+    annex = letter.annex
+    table = annex.table if annex is not None else None
+    data = {"file": str(path), "ok": True, "kind": "cong-van", "subject": letter.document.subject,
+            "to": len(letter.to), "annex": annex is not None,
+            "annex_rows": len(table.rows) if table is not None else 0, "warnings": []}
+    if as_json:
+        echo_json(data)
+        return
+    parts = [f"{len(letter.to)} nơi nhận (Kính gửi)"]
+    if table is not None:
+        parts.append(f"phụ lục có bảng {len(table.rows)} dòng × {table_grid(table)[0]} cột")
+    elif annex is not None:
+        parts.append("có phụ lục")
+    click.echo(f"{path}: hợp lệ — công văn \"V/v {letter.document.subject}\", {', '.join(parts)}.")

@@ -50,14 +50,21 @@ def _vn(iso: str | None) -> str:
 
 
 @click.command(help="Kiểm tra tệp kế hoạch: lỗi (mã thoát 2) và cảnh báo (ngày nghỉ, ngày lễ, "
-                    "ngoài năm kế hoạch, nhiệm vụ không có hạn).")
+                    "ngoài năm kế hoạch, nhiệm vụ không có hạn). Tệp công văn (kind: cong-van) "
+                    "được kiểm tra như khi dựng.")
 @click.argument("plan", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 @click.option("--strict", is_flag=True, help="Có cảnh báo thì trả mã thoát 1")
 def check(plan: Path, as_json: bool, strict: bool):
     from ..plan.checks import plan_warnings
+    from ..plan.letter import file_kind
     from ..plan.loader import load_plan
 
+    if file_kind(plan) == "cong-van":
+        from .letter_cmds import check_letter
+
+        check_letter(plan, as_json=as_json)
+        return
     lp = load_plan(plan)
     warnings = plan_warnings(lp)
     if as_json:

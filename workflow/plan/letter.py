@@ -296,11 +296,20 @@ def _check_table(table: Table, pos: Positions, base: tuple, problems: ProblemLis
 
 
 
+FILE_KINDS = {"ke-hoach": "kế hoạch", "cong-van": "công văn"}
+
+
 def file_kind(path: str | Path) -> str:
     """The top-level ``kind`` of a YAML file: "ke-hoach" (the default) or "cong-van".
 
-    Raises :class:`InputError` when the file cannot be read as YAML.
+    Raises :class:`InputError` when the file cannot be read as YAML, or names a kind that
+    is neither (at the ``kind`` value, so a misspelt kind is not judged as a plan).
     """
-    data, _pos = yamlsource.load(path)
-    kind = data.get("kind") if isinstance(data, dict) else None
-    return kind if isinstance(kind, str) else "ke-hoach"
+    data, pos = yamlsource.load(path)
+    if not isinstance(data, dict) or "kind" not in data:
+        return "ke-hoach"
+    kind = data["kind"]
+    if kind not in FILE_KINDS:
+        known = ", ".join(f"'{k}' ({v})" for k, v in FILE_KINDS.items())
+        raise InputError(pos.problem(("kind",), f"không hiểu loại tệp {str(kind)!r}; dùng {known}"))
+    return kind
