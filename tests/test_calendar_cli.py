@@ -97,3 +97,14 @@ def test_help_lists_calendar_commands(capsys):
     assert "calendar" in out and "agenda" in out
     assert main(["calendar", "--help"]) == 0
     assert "publish" in capsys.readouterr().out
+
+
+def test_calendar_out_dir_that_is_a_file_is_a_clear_error(tmp_path, capsys):
+    plan = write_plan(tmp_path / "p")
+    (tmp_path / "tep").write_text("x", encoding="utf-8")
+    for out in (tmp_path / "tep", tmp_path / "tep" / "lich"):
+        assert main(["calendar", str(plan), "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and "không tạo được thư mục lịch" in err and str(out) in err
+        assert "trùng tên" in err
+    assert (tmp_path / "tep").read_text(encoding="utf-8") == "x"

@@ -8,10 +8,12 @@ that manifest.json and in the build manifest under "calendar".
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 from pathlib import Path
 
 from .. import manifest
+from ..errors import InputError, Problem
 from ..plan.loader import LoadedPlan
 from .ics import CalendarBuild, build_calendars
 
@@ -28,17 +30,36 @@ def write_calendars(lp: LoadedPlan, *, out_dir: Path | None = None,
     """Build the calendars into ``out_dir`` (default calendars/<year>/) and save the state.
 
     The previous state is read from ``out_dir``/manifest.json, else ``fallback_state``.
-    Returns the :class:`CalendarBuild`; raises nothing for a missing or unreadable state
-    (the build then starts afresh: SEQUENCE 0, DTSTAMP now).
+    Returns the :class:`CalendarBuild`. A missing or unreadable state is no error (the
+    build then starts afresh: SEQUENCE 0, DTSTAMP now); a folder that cannot be created or
+    written raises :class:`InputError` naming it.
     """
     out = Path(out_dir) if out_dir else default_dir(lp)
     state_path = out / STATE_FILE
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(Problem(file=str(out), field="-o", message=(
+            f"không tạo được thư mục lịch: {os_reason(e)}"))) from None
     previous = manifest.read(state_path) or fallback_state
-    res = build_calendars(lp, out_dir=out, previous=previous, now=now)
-    manifest.write(state_path, inputs=lp.sources,
-                   outputs=[("lich", p) for p in res.paths.values()],
-                   extra={"plan": str(lp.path), "year": lp.year, "calendar": res.state})
+    try:
+        res = build_calendars(lp, out_dir=out, previous=previous, now=now)
+        manifest.write(state_path, inputs=lp.sources,
+                       outputs=[("lich", p) for p in res.paths.values()],
+                       extra={"plan": str(lp.path), "year": lp.year, "calendar": res.state})
+    except OSError as e:
+        raise InputError(Problem(file=str(e.filename or out), field="-o", message=(
+            f"không ghi được lịch: {os_reason(e)}"))) from None
     return res
+
+
+def os_reason(e: OSError) -> str:
+    """A Vietnamese reason for the usual file-system errors (else the system's text)."""
+    reasons = {errno.ENOTDIR: "đã có một tệp (không phải thư mục) trùng tên",
+               errno.EEXIST: "đã có một tệp (không phải thư mục) trùng tên",
+               errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi",
+               errno.ENOSPC: "hết chỗ trên đĩa", errno.EROFS: "ổ đĩa chỉ đọc"}
+    return reasons.get(e.errno, e.strerror or str(e))
 
 
 def build_step(lp: LoadedPlan, res, template_dirs) -> None:
