@@ -257,3 +257,19 @@ def test_unknown_kind_is_named_in_vietnamese(command, tmp_path, capsys):
     assert f"{path}:1:7: kind:" in err and "'congvan'" in err and "cong-van" in err and "ke-hoach" in err
     assert "Input should" not in err and "sections" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_value_outside_its_choices_is_explained_in_vietnamese(tmp_path, capsys):
+    bad = SMALL + textwrap.dedent("""\
+        annex:
+          title: Bảng
+          table:
+            header: [[A, B]]
+            rows: [[1, 2]]
+            align: [giua, left]
+        """).replace("\n", "\n    ")
+    path = _write(tmp_path, bad)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "annex.table.align[0]" in err and "'center'" in err and "'giua'" in err
+    assert "Input should" not in err

@@ -185,6 +185,9 @@ def _vi_message(err: dict, model: type[BaseModel], loc: tuple) -> tuple[str, boo
         return str(ctx.get("error") or err["msg"]).removeprefix("Value error, "), False
     if typ in ("string_too_short", "too_short"):
         return "không được để trống", False
+    if typ in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return f"phải là một trong: {expected} (đang là {err.get('input')!r})", False
     if typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         sign = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[typ]
         bound = next(iter(ctx.values()), "")
