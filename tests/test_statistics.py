@@ -267,3 +267,23 @@ def test_vietnamese_headers_xlsx_and_yaml(tmp_path):
     probs = e.value.problems
     assert any(p.line == 4 and p.field == "mn5_ra_lop" and "số âm" in p.message for p in probs)
     assert any("thiếu cột 'th6_tong'" in p.message for p in probs)
+
+
+def test_prerequisite_reference_to_a_programme_id_ending_in_a_digit(tmp_path):
+    # 'mn51' is PCGD MN5 mức 1 (programme 'mn5'), not programme 'mn' level 51
+    src = load_criteria("nd20-2014").source
+    text = open(src, encoding="utf-8").read().replace("requires: [th1, xmc1]", "requires: [th1, xmc1, mn51]")
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(text, encoding="utf-8")
+    cs = load_criteria(str(custom))
+    assert cs.split_ref("mn51") == ("mn5", 1) and cs.split_ref("thcs3") == ("thcs", 3)
+    assert cs.split_ref("mn52") is None and cs.ref_name("xmc1") == "XMC mức độ 1"
+    assert cs.ref_name("mn51") == "PCGD MN5"          # one level: "đạt chuẩn" is not repeated
+    path = write_csv(tmp_path / "d.csv", [unit("a"), unit("b", mn5_ra_lop=10)])
+    ev = evaluate(load_figures(path, cs), cs)
+    assert [u.levels["thcs"] for u in ev.units] == [3, 0]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("xmc1, mn51]", "xmc9]"), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_criteria(str(bad))
+    assert "không có mức 'xmc9'" in str(e.value.problems[0])

@@ -152,3 +152,55 @@ def test_entry_template_round_trip(tmp_path, capsys):
     wb.save(target)
     figs = load_figures(target, cs)
     assert figs.units[0].name == "Xã Một" and figs.units[0].values["mn3_5_tong"] == 1000
+
+
+def _body_text(tmp_path, rows, criteria="nd20-2014", previous_rows=None):
+    from stats_helpers import ALL_COLUMNS
+
+    from workflow.statistics import report as rpt
+    from workflow.statistics.criteria import load_criteria
+    from workflow.statistics.evaluate import evaluate
+    from workflow.statistics.figures import load_figures
+
+    cs = load_criteria(criteria)
+    cols = ALL_COLUMNS if criteria == "2025" else None
+    ev = evaluate(load_figures(write_csv(tmp_path / "d.csv", rows, cols), cs), cs)
+    prev = None
+    if previous_rows:
+        prev = evaluate(load_figures(write_csv(tmp_path / "p.csv", previous_rows, cols), cs), cs)
+    nar = rpt.narrative_from(None, area="quận Mẫu")
+    parts = rpt.body(ev, nar, previous=prev, year=2024, charts={})
+    parts += rpt.closing(ev, nar, previous=prev, year=2024)
+    rows_ = rpt.compare_rows(ev, nar, previous=prev)
+    return [b["text"] for b in parts] + [r["text"] for r in rows_]
+
+
+def test_a_ward_missing_only_a_prerequisite_gets_a_readable_reason(tmp_path):
+    # Xã Hai's THCS rates are fine, but XMC mức 1 fails (1000/2000): THCS mức 1 is missed
+    text = _body_text(tmp_path, [unit("Xã Một"), unit("Xã Hai", xmc_15_35_md1=1000, xmc_15_35_md2=1000)])
+    line = next(t for t in text if t.startswith("- Số xã đạt chuẩn PCGD THCS mức độ 1"))
+    assert "Xã Hai (chưa đạt điều kiện trước: XMC mức độ 1)" in line
+    assert "xmc1" not in line and "th1" not in line
+
+
+def test_one_level_programme_does_not_say_dat_chuan_twice(tmp_path):
+    rows = [unit(f"Xã {i}") for i in range(3)] + [unit("Xã Ba", mn5_ra_lop=10)]
+    text = "\n".join(_body_text(tmp_path, rows, previous_rows=[unit(f"Xã {i}") for i in range(3)]
+                                + [unit("Xã Ba")]))
+    assert "đạt chuẩn PCGD MN5:" in text and "đạt đạt" not in text
+    assert "PCGD MN5 đạt chuẩn" not in text and "mầm non cho trẻ em 5 tuổi đạt chuẩn" not in text
+    # the district misses MN5 (3/4 < 90%) and says why in one readable clause
+    assert ("- Quận Mẫu chưa đạt chuẩn phổ cập giáo dục mầm non cho trẻ em 5 tuổi (theo tiêu chuẩn "
+            "đối với huyện) do có 3/4 (75,00%) xã đạt chuẩn PCGD MN5, yêu cầu ít nhất 90%") in text
+    assert "khôi phục chuẩn PCGD MN5 đã đạt năm 2023" in text
+    text = "\n".join(_body_text(tmp_path, [unit("Xã Một", parent="Tỉnh Mẫu")], criteria="2025"))
+    assert "đạt chuẩn PCGD MN 3–5:" in text and "đạt đạt" not in text and "3 đến 5 tuổi đạt chuẩn" not in text
+
+
+def test_cli_names_tiers_in_vietnamese(tmp_path, inputs, capsys):
+    data, _, _ = inputs
+    assert main(["evaluate", str(data)]) == 0
+    assert "Cấp trên (huyện) Quận Mẫu" in capsys.readouterr().out
+    assert main(["criteria", "show", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "Các cấp: xã → tỉnh" in out and "cấp tỉnh: ≥ 81%" in out

@@ -29,7 +29,8 @@ def show(name: str, override: Path | None, as_json: bool):
         echo_json(data)
         return
     click.echo(f"{data['name']}: {data['title']}")
-    click.echo(f"Các cấp: {' → '.join(data['hierarchy'])}   (tệp: {data['file']})")
+    tiers = dict(zip(data["hierarchy"], data["tier_names"]))
+    click.echo(f"Các cấp: {' → '.join(data['tier_names'])}   (tệp: {data['file']})")
     for r in data["rows"]:
         mark = "  " if r["confirmed"] else "? "
         if r.get("overridden"):
@@ -43,7 +44,7 @@ def show(name: str, override: Path | None, as_json: bool):
             click.echo(f"{mark}{r['id']:<20} mức {r['level']}: {r['text']}: {what} ({r['article']}){req}")
         else:
             among = {"all": "", "normal": " (xã thường)", "dbkk": " (xã ĐBKK)"}[r["among"]]
-            click.echo(f"{mark}{r['id']:<20} {r['tier']}: ≥ {r['threshold']}% số đơn vị cấp dưới đạt "
+            click.echo(f"{mark}{r['id']:<20} cấp {tiers.get(r['tier'], r['tier'])}: ≥ {r['threshold']}% số đơn vị cấp dưới đạt "
                        f"mức {r['level']}{among} ({r['article']})")
     click.echo(f"? = chưa đối chiếu văn bản gốc (confirmed: false): {data['unconfirmed']}; "
                "* = đã ghi đè. Ghi đè: tệp YAML 'set: {mã: ngưỡng}' và --override TỆP.")
@@ -84,7 +85,8 @@ def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bo
                 click.echo(f"    {c.id:<18} {c.text}: {c.figure()} (ngưỡng {threshold(c.threshold)}) — {verdict}")
     p = ev.parent
     if p is not None:
-        click.echo(f"Cấp trên ({p.tier}) {p.name}: " + "; ".join(
+        tier = next((t.name for t in cs.hierarchy if t.id == p.tier), p.tier)
+        click.echo(f"Cấp trên ({tier}) {p.name}: " + "; ".join(
             f"{pr.short} {level_name(pr, p.levels[pr.id])}" for pr in cs.programmes))
         for s in p.shares:
             if show_all or not s.met:

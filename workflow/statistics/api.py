@@ -24,7 +24,7 @@ def show_criteria(name: str, *, override: str | Path | None = None) -> dict:
     cs = load_criteria(name, override=override)
     rows = show_rows(cs)
     return {"name": cs.name, "title": cs.title, "file": cs.source,
-            "hierarchy": [t.id for t in cs.hierarchy], "rows": rows,
+            "hierarchy": [t.id for t in cs.hierarchy], "tier_names": [t.name for t in cs.hierarchy], "rows": rows,
             "unconfirmed": sum(1 for r in rows if not r["confirmed"])}
 
 

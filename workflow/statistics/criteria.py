@@ -144,6 +144,24 @@ class CriteriaSet(Model):
                 for r in lv.parent:
                     yield p, lv, r
 
+    def split_ref(self, ref: str) -> tuple[str, int] | None:
+        """'th1' -> ('th', 1); 'mn51' -> ('mn5', 1); 'mn3_51' -> ('mn3_5', 1). None if unknown.
+
+        A programme id may end in digits (mn5), so the level is what follows a known id."""
+        for p in sorted(self.programmes, key=lambda x: -len(x.id)):
+            rest = ref[len(p.id):]
+            if ref.startswith(p.id) and rest.isdigit() and any(lv.level == int(rest) for lv in p.levels):
+                return p.id, int(rest)
+        return None
+
+    def ref_name(self, ref: str) -> str:
+        """'xmc1' -> 'XMC mức độ 1'; 'mn51' -> 'PCGD MN5' (for sentences)."""
+        hit = self.split_ref(ref)
+        if hit is None:
+            return ref
+        p = self.programme(hit[0])
+        return standard(p.short, p, hit[1])
+
     def rule_id(self, p: Programme, lv: Level, r: ShareRule) -> str:
         return f"{p.id}{lv.level}@{r.tier}" + ("" if r.among == "all" else f".{r.among}")
 
@@ -155,6 +173,13 @@ class CriteriaSet(Model):
                 cols.update(num)
                 cols.add(den)
         return cols
+
+
+def standard(label: str, p: Programme, level: int) -> str:
+    """'PCGD TH mức độ 2'; a one-level programme's level name ("đạt chuẩn") is not repeated
+    after the verb, so 'đạt chuẩn ' + standard(...) reads 'đạt chuẩn PCGD MN5'."""
+    name = p.level(level).name if level else ""
+    return label if not name or name == "đạt chuẩn" else f"{label} {name}"
 
 
 # --- finding and loading ----------------------------------------------------------------
@@ -231,7 +256,7 @@ def _cross_check(cs: CriteriaSet, pos, problems: ProblemList) -> None:
         for j, lv in enumerate(p.levels):
             lb = base + ("levels", j)
             for k, req in enumerate(lv.requires):
-                if req not in levels:
+                if req not in levels or cs.split_ref(req) is None:
                     problems.add(pos.problem(lb + ("requires", k), f"không có mức '{req}' (dạng: th1, xmc2)"))
             for k, c in enumerate(lv.criteria):
                 cb = lb + ("criteria", k)

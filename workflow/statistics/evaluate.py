@@ -133,7 +133,7 @@ class Evaluation:
 def evaluate(figs: Figures, cs: CriteriaSet, *, parent_name: str = "") -> Evaluation:
     """Evaluate every unit, then each cap_tren group and (with several groups) the tier above."""
     plan = _compile(cs)
-    requires = {f"{p.id}{lv.level}": [_split(r) for r in lv.requires] for p in cs.programmes for lv in p.levels}
+    requires = {f"{p.id}{lv.level}": [cs.split_ref(r) for r in lv.requires] for p in cs.programmes for lv in p.levels}
     units = [_unit(u, plan, requires) for u in figs.units]
     groups: dict[str, list[UnitResult]] = {}
     for u in units:
@@ -229,11 +229,6 @@ def _unit(u: UnitFigures, plan, requires: dict[str, list[tuple[str, int]]]) -> U
                 best = max(best, lv.level)
         levels[p.id] = best
     return UnitResult(unit=u, levels=levels, status=status, checks=checks)
-
-
-def _split(ref: str) -> tuple[str, int]:
-    i = len(ref.rstrip("0123456789"))
-    return ref[:i], int(ref[i:])
 
 
 def _shares(name: str, tier: str, members: list[tuple[dict, bool, str]], cs: CriteriaSet) -> ParentResult:

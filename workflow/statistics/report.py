@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from ..documents import vnformat
 from . import vn
-from .criteria import CriteriaSet, Programme
+from .criteria import CriteriaSet, Programme, standard
 from .evaluate import MISSED, UNKNOWN, Evaluation, ParentResult, UnitResult, level_name
 from .meta import Meta
 
@@ -131,11 +131,11 @@ def programme_part(out, ev: Evaluation, p: Programme, nar: Narrative, *, previou
     n = len(ev.units)
     for lv in sorted(p.levels, key=lambda x: x.level):
         reached = [u for u in ev.units if u.levels[p.id] >= lv.level]
-        line = f"- Số {w} đạt chuẩn {p.short} {lv.name}: {vn.share(len(reached), n)}"
+        line = f"- Số {w} đạt chuẩn {standard(p.short, p, lv.level)}: {vn.share(len(reached), n)}"
         missing = [u for u in ev.units if u.status[p.id][lv.level] == MISSED]
         unknown = [u for u in ev.units if u.status[p.id][lv.level] == UNKNOWN]
         if missing:
-            line += f"; chưa đạt: {'; '.join(_why(u, p, lv.level) for u in missing)}"
+            line += f"; chưa đạt: {'; '.join(_why(u, p, lv.level, ev.criteria) for u in missing)}"
         if unknown:
             line += f"; chưa đánh giá được (thiếu số liệu): {', '.join(u.name for u in unknown)}"
         _h(out, "p", line + ".")
@@ -153,8 +153,9 @@ def programme_part(out, ev: Evaluation, p: Programme, nar: Narrative, *, previou
         _h(out, "p", f"- So với năm {year - 1}: {nar.area} {verb}.")
 
 
-def _why(u: UnitResult, p: Programme, level: int) -> str:
-    """'Phường Phúc Xá (tỷ lệ …: 742/795, đạt 93,33%, thấp hơn mức 95%)'."""
+def _why(u: UnitResult, p: Programme, level: int, cs: CriteriaSet) -> str:
+    """'Phường Phúc Xá (tỷ lệ …: 742/795, đạt 93,33%, thấp hơn mức 95%)', or, when only a
+    prerequisite failed, 'Xã A (chưa đạt điều kiện trước: XMC mức độ 1)'."""
     reasons = []
     for c in u.checks:
         if c.programme == p.id and c.level in (level, 0) and c.met is False:
@@ -164,8 +165,9 @@ def _why(u: UnitResult, p: Programme, level: int) -> str:
                 reasons.append(f"{c.text}: {c.figure()}, thấp hơn mức {vn.threshold(c.threshold)}")
     if not reasons:
         req = p.level(level).requires
+        missed = [r for r in req if (hit := cs.split_ref(r)) and u.status[hit[0]][hit[1]] == MISSED]
         if req:
-            reasons.append("chưa đạt điều kiện trước: " + ", ".join(req))
+            reasons.append("chưa đạt điều kiện trước: " + ", ".join(cs.ref_name(r) for r in missed or req))
     return u.name + (f" ({'; '.join(reasons)})" if reasons else "")
 
 
@@ -174,7 +176,7 @@ def _parent_sentence(parent: ParentResult, p: Programme, nar: Narrative, cs: Cri
     tier = next((t.name for t in cs.hierarchy if t.id == parent.tier), parent.tier)
     who = _cap(nar.area)
     if level:
-        text = f"- {who} đạt chuẩn {p.name} {level_name(p, level)} (theo tiêu chuẩn đối với {tier})"
+        text = f"- {who} đạt chuẩn {standard(p.name, p, level)} (theo tiêu chuẩn đối với {tier})"
     else:
         text = f"- {who} chưa đạt chuẩn {p.name} (theo tiêu chuẩn đối với {tier})"
     nxt = level + 1
@@ -182,8 +184,12 @@ def _parent_sentence(parent: ParentResult, p: Programme, nar: Narrative, cs: Cri
         failed = [s for s in parent.shares if s.programme == p.id and s.level == nxt and not s.met and s.total]
         if failed:
             s = failed[0]
-            text += (f"; chưa đạt {level_name(p, nxt)} do có {vn.share(s.reached, s.total)} {nar.unit_word} "
-                     f"đạt {level_name(p, nxt)}, yêu cầu ít nhất {vn.threshold(s.threshold)} ({s.article})")
+            goal = standard(p.short, p, nxt)
+            if level:
+                text += f"; chưa đạt {level_name(p, nxt)}"
+            text += (f" do có {vn.share(s.reached, s.total)} {nar.unit_word} đạt chuẩn {goal}"
+                     + (f" ({'xã ĐBKK' if s.among == 'dbkk' else 'xã thường'})" if s.among != "all" else "")
+                     + f", yêu cầu ít nhất {vn.threshold(s.threshold)} ({s.article})")
     return text + "."
 
 
@@ -192,7 +198,7 @@ def proposals(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None, ye
     out = []
     parent = ev.parent
     if parent is not None:
-        reached = [f"{p.name} {level_name(p, parent.levels[p.id])}" for p in ev.criteria.programmes
+        reached = [standard(p.name, p, parent.levels[p.id]) for p in ev.criteria.programmes
                    if parent.levels.get(p.id)]
         if reached:
             out.append(f"Đề nghị {nar.authority} kiểm tra, công nhận {nar.area} đạt chuẩn "
@@ -211,11 +217,11 @@ def proposals(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None, ye
                              for c in fails if c.rate is not None)
             if before > lv:
                 out.append(f"Đề nghị UBND {_low(u.name)} "
-                           f"có giải pháp khôi phục {p.short} {level_name(p, before)} đã đạt năm {year - 1}"
+                           f"có giải pháp khôi phục chuẩn {standard(p.short, p, before)} đã đạt năm {year - 1}"
                            + (f": nâng {what}." if what else "."))
             elif what:
-                out.append(f"Đề nghị UBND {_low(u.name)} có giải pháp nâng {what} để đạt {p.short} "
-                           f"{level_name(p, target)}.")
+                out.append(f"Đề nghị UBND {_low(u.name)} có giải pháp nâng {what} để đạt chuẩn "
+                           f"{standard(p.short, p, target)}.")
     unknown = sorted({u.name for u in ev.units for p in ev.criteria.programmes if u.unassessed(p.id)})
     if unknown:
         out.append(f"Đề nghị {', '.join(unknown)} bổ sung đầy đủ số liệu để đánh giá.")
@@ -268,7 +274,7 @@ def compare_rows(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None)
                           level_share(ev, t.programme, t.level), t.target))
     if not items and previous is not None:
         for p in cs.programmes:
-            items.append((f"Tỷ lệ {nar.unit_word} đạt chuẩn {p.short} {p.level(p.top).name}",
+            items.append((f"Tỷ lệ {nar.unit_word} đạt chuẩn {standard(p.short, p, p.top)}",
                           level_share(previous, p.id, p.top), level_share(ev, p.id, p.top), None))
     for i, (text, before, now, target) in enumerate(items, start=1):
         verdict = ""
