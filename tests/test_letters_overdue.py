@@ -215,3 +215,18 @@ def build_letter_docx_for(letter, lp, tmp_path):
     from workflow.documents.letters import build_letter_docx
 
     return build_letter_docx(letter, tmp_path / "x.docx", units=lp.units)
+
+
+def test_every_letter_is_in_word_schema_order(tmp_path):
+    """Word refuses what LibreOffice opens: the letter files (one with a landscape annex
+    section) and the drafted đôn đốc letters keep OOXML child order."""
+    from ooxml_order import order_problems
+
+    docs = []
+    for cfg in sorted((ROOT / "config/letters").glob("*.yaml")):
+        docs += [p for _, p in build_plan(cfg, out_dir=tmp_path / cfg.stem).outputs]
+    res = find_overdue(PLAN, on=date(2024, 11, 5), status=STATUS, draft=True, out_dir=tmp_path / "dd")
+    docs += [p for _, p in res.letters]
+    assert len(docs) >= 2 + len(LATE_WARDS)
+    for p in docs:
+        assert order_problems(p) == [], p.name
