@@ -204,3 +204,19 @@ def test_cli_names_tiers_in_vietnamese(tmp_path, inputs, capsys):
     assert main(["criteria", "show", "2025"]) == 0
     out = capsys.readouterr().out
     assert "Các cấp: xã → tỉnh" in out and "cấp tỉnh: ≥ 81%" in out
+
+
+def test_bad_targets_in_meta_are_reported_at_their_line(tmp_path, inputs, capsys):
+    data, _, meta = inputs
+    meta.write_text(META + "  - {text: A, criterion: mn5.ra_lopp, target: 99}\n"
+                           "  - {text: B, programme: xmc, level: 5, target: 100}\n"
+                           "  - {text: C, programme: thpt, level: 1, target: 100}\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["report", str(data), "--meta", str(meta), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    n = META.count("\n")
+    assert f"meta.yaml:{n + 1}:26: targets[1].criterion: không có tiêu chí 'mn5.ra_lopp'" in err
+    assert "(có phải 'mn5.ra_lop'?)" in err
+    assert f"meta.yaml:{n + 2}:" in err and "targets[2].level: XMC chỉ có đến mức 2" in err
+    assert f"meta.yaml:{n + 3}:" in err and "targets[3].programme: không có chương trình 'thpt'" in err
+    assert not out.exists()

@@ -6,9 +6,10 @@ come from the plan instead; a meta file may still add the narrative parts.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from ..errors import InputError, Problem, ProblemList
 from ..plan import yamlsource
@@ -58,6 +59,30 @@ class Meta(Model):
     direction: list[str] = Field(default_factory=list, description="V. Phương hướng, giải pháp")
     proposals: list[str] = Field(default_factory=list, description="VI. Kiến nghị (thêm vào các kiến nghị gợi ý)")
     targets: list[Target] = Field(default_factory=list, description="Chỉ tiêu để so sánh")
+    _pos: yamlsource.Positions | None = PrivateAttr(None)
+
+    def check_targets(self, cs) -> None:
+        """Each target must name a criterion or a programme level of ``cs``.
+
+        Raises :class:`InputError` listing every bad one at its line and column."""
+        problems = ProblemList()
+        ids = [c.id for _, _, c in cs.criteria()]
+        progs = {p.id: p for p in cs.programmes}
+        pos = self._pos or yamlsource.Positions(file="meta")
+        for i, t in enumerate(self.targets):
+            if t.criterion and t.criterion not in ids:
+                close = difflib.get_close_matches(t.criterion, ids, n=1)
+                hint = f" (có phải '{close[0]}'?)" if close else f"; xem mã bằng: kehoach criteria show {cs.name}"
+                problems.add(pos.problem(("targets", i, "criterion"),
+                                         f"không có tiêu chí '{t.criterion}' trong bộ {cs.name}{hint}"))
+            if t.programme and t.programme not in progs:
+                problems.add(pos.problem(("targets", i, "programme"),
+                                         f"không có chương trình '{t.programme}' trong bộ {cs.name} "
+                                         f"(có: {', '.join(progs)})"))
+            elif t.programme and t.level > progs[t.programme].top:
+                problems.add(pos.problem(("targets", i, "level"),
+                                         f"{progs[t.programme].short} chỉ có đến mức {progs[t.programme].top}"))
+        problems.raise_if_errors()
 
 
 def load_meta(path: str | Path) -> Meta:
@@ -69,6 +94,7 @@ def load_meta(path: str | Path) -> Meta:
     problems = ProblemList()
     meta = validate_model(Meta, data, pos, problems)
     problems.raise_if_errors()
+    meta._pos = pos
     if meta.previous:
         meta.previous = str(path.parent / meta.previous)
     return meta
