@@ -220,3 +220,11 @@ def test_bad_targets_in_meta_are_reported_at_their_line(tmp_path, inputs, capsys
     assert f"meta.yaml:{n + 2}:" in err and "targets[2].level: XMC chỉ có đến mức 2" in err
     assert f"meta.yaml:{n + 3}:" in err and "targets[3].programme: không có chương trình 'thpt'" in err
     assert not out.exists()
+
+
+def test_missing_previous_file_in_meta_points_at_the_field(tmp_path, inputs, capsys):
+    data, _, meta = inputs
+    meta.write_text(META.replace("sample: true\n", "sample: true\nprevious: nam-truoc.csv\n"), encoding="utf-8")
+    assert main(["report", str(data), "--meta", str(meta), "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "meta.yaml:4:11: previous: không tìm thấy tệp số liệu năm trước" in err and "nam-truoc.csv" in err

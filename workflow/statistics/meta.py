@@ -97,4 +97,7 @@ def load_meta(path: str | Path) -> Meta:
     meta._pos = pos
     if meta.previous:
         meta.previous = str(path.parent / meta.previous)
+        if not Path(meta.previous).is_file():
+            raise InputError(pos.problem(("previous",), f"không tìm thấy tệp số liệu năm trước '{meta.previous}' "
+                                         "(đường dẫn tính từ thư mục của tệp meta)"))
     return meta
