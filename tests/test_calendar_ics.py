@@ -283,3 +283,30 @@ def test_changing_calendar_id_is_reported_and_remembered(tmp_path):
     assert any("mã lịch của kế hoạch đã đổi" in n for n in second.notes)
     assert second.state["retired"] == [first.state["plan"]]
     assert not set(first.state["events"]) & set(second.state["events"])
+
+
+def _task(tid: str, deadline: str) -> str:
+    return (f"      - task: Việc {tid} ({deadline}).\n        id: {tid}\n        summary: Việc {tid}\n"
+            f"        deadline: {deadline}")
+
+
+def test_month_end_days_are_not_skipped_in_short_months(tmp_path):
+    """RFC 5545 drops a 30th or 31st that a month lacks: such deadlines must clamp instead."""
+    tasks = [_task("ngay-31", "chậm nhất ngày 31 hằng tháng"),
+             _task("ngay-30", "chậm nhất ngày 30 hằng tháng"),
+             _task("truoc-1-3", "trước ngày 01/03 hằng năm")]
+    lp = load_plan(write_plan(tmp_path / "p", vp_tasks=tasks, calendar="years: 3"))
+    res = build_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    cal, _ = parse_both(res.paths["vp"].read_bytes())
+    lo, hi = date(2024, 1, 1), date(2026, 12, 31)
+    got = {}
+    for task, (ev,) in events_by_task(cal).items():
+        occ = recurring_ical_events.of(cal).between(lo, hi + timedelta(days=1))  # end exclusive
+        got[task] = [o.decoded("DTSTART") for o in occ if o["UID"] == ev["UID"]]
+        ours = next(e for e in res.events["vp"] if e.task_id == task)
+        assert [a for a, _ in ours.occurrences(lo, hi)] == got[task], task  # agenda agrees
+    assert len(got["ngay-31"]) == len(got["ngay-30"]) == 36
+    assert got["ngay-31"][:4] == [date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30)]
+    assert got["ngay-30"][:3] == [date(2024, 1, 30), date(2024, 2, 29), date(2024, 3, 30)]
+    assert date(2025, 2, 28) in got["ngay-30"]
+    assert got["truoc-1-3"] == [date(2024, 2, 29), date(2025, 2, 28), date(2026, 2, 28)]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..plan.loader import LoadedPlan, Task
@@ -39,7 +39,9 @@ class Rule:
     freq: str          # "YEARLY" | "MONTHLY"
     interval: int
     until: date
-    monthday: int | None = None  # -1: last day of the month
+    # -1: the month's last day; 29 or 30: that day, or the last day of a shorter month
+    # (a bare RFC 5545 rule would skip the months that lack the day); 1-28: that day.
+    monthday: int | None = None
 
 
 @dataclass(frozen=True)
@@ -145,9 +147,21 @@ def _task_events(lp: LoadedPlan, t: Task, unit: str, role: str, *, prefix: str) 
                 rule = Rule("MONTHLY", 1 if rec == "monthly" else 3, until, day if day < 0 else None)
                 spans.append(("deadline", first, first, rule))
         for kind, start, last, rule in spans:
+            rule = _month_end_safe(rule, start)
             out.append(_event(lp, t, unit, role, k, kind, start, last, rule, reading.text, prefix))
             k += 1
     return out
+
+
+def _month_end_safe(rule: Rule | None, start: date) -> Rule | None:
+    """A rule that keeps "ngày 31 hằng tháng" in short months and 29/02 in other years."""
+    if rule is None or rule.monthday is not None:
+        return rule
+    if rule.freq == "MONTHLY" and start.day >= 29:
+        return replace(rule, monthday=-1 if start.day == 31 else start.day)
+    if rule.freq == "YEARLY" and (start.month, start.day) == (2, 29):
+        return replace(rule, monthday=-1)  # with BYMONTH=2: 28/02 in common years
+    return rule
 
 
 _TITLES = {"deadline": "Hạn: ", "start": "Bắt đầu: ", "range": "", "day": ""}
@@ -198,7 +212,9 @@ def _month_len(y: int, m: int) -> int:
 
 
 def _month_day(y: int, m: int, day: int) -> date:
-    return date(y, m, _month_len(y, m) if day < 0 else day)
+    """Day ``day`` of the month (-1: the last day; a day the month lacks: its last day)."""
+    n = _month_len(y, m)
+    return date(y, m, n if day < 0 else min(day, n))
 
 
 def _starts(ev: CalEvent):

@@ -135,8 +135,14 @@ def vevent(lp: LoadedPlan, ev: CalEvent, entry: dict):
         rr = {"freq": ev.rule.freq, "until": ev.rule.until}
         if ev.rule.interval != 1:
             rr["interval"] = ev.rule.interval
-        if ev.rule.monthday is not None:
-            rr["bymonthday"] = ev.rule.monthday
+        md = ev.rule.monthday
+        if md is not None:
+            if ev.rule.freq == "YEARLY":
+                rr["bymonth"] = ev.start.month
+            if md > 28:  # "the 30th, or the last day when the month is shorter"
+                rr["bymonthday"], rr["bysetpos"] = list(range(28, md + 1)), -1
+            else:
+                rr["bymonthday"] = md
         e.add("rrule", rr)
     e.add("summary", ev.summary)
     e.add("description", ev.description)
