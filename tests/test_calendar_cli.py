@@ -108,3 +108,20 @@ def test_calendar_out_dir_that_is_a_file_is_a_clear_error(tmp_path, capsys):
         assert "Traceback" not in err and "không tạo được thư mục lịch" in err and str(out) in err
         assert "trùng tên" in err
     assert (tmp_path / "tep").read_text(encoding="utf-8") == "x"
+
+
+def test_agenda_table_wraps_long_cells_instead_of_cutting_them():
+    from workflow.calendars.agenda import format_table
+
+    lp = load_plan(SEED_PLAN)
+    items = agenda(lp, today=date(2024, 9, 1), start=date(2024, 9, 1), end=date(2024, 11, 30),
+                   unit="p-kim-ma")
+    for width in (80, 120):
+        lines = format_table(items, width=width)
+        assert all(len(ln) <= width for ln in lines), width
+        text = " ".join(" ".join(ln.split()) for ln in lines)
+        assert "…" not in text and lines[0].split() == "Hạn Còn Nhiệm vụ Chủ trì Kế hoạch ghi".split()
+        for i in items:  # every summary and phrase can be read in full, word by word
+            assert all(w in text for w in (i.summary + " " + i.phrase).split()), i.task_id
+        first = next(n for n, ln in enumerate(lines) if ln.startswith("05/09–30/09/2024"))
+        assert "còn 29 ngày" in lines[first]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,10 +87,14 @@ def _plain_summary(lp: LoadedPlan, ev: CalEvent) -> str:
 
 
 def format_table(items: list[AgendaItem], *, width: int = 100) -> list[str]:
-    """Plain-text table lines (Vietnamese headers); long summaries are cut with '…'."""
+    """Plain-text table lines (Vietnamese headers) at most ``width`` wide where it can be.
+
+    Task, owner and deadline phrase wrap onto continuation lines instead of being cut, so a
+    narrow terminal still shows every word; the date and "days left" stay on the first line.
+    """
     if not items:
         return ["Không có thời hạn nào trong khoảng này."]
-    head = ("Hạn", "Còn", "Nhiệm vụ", "Chủ trì", "Thời hạn trong kế hoạch")
+    head = ("Hạn", "Còn", "Nhiệm vụ", "Chủ trì", "Kế hoạch ghi")
     rows = []
     for i in items:
         span = f"{i.day:%d/%m/%Y}"
@@ -99,21 +104,17 @@ def format_table(items: list[AgendaItem], *, width: int = 100) -> list[str]:
             span = f"từ {i.day:%d/%m/%Y}"
         rows.append((span, i.when, i.summary, i.owner, i.phrase))
     fixed = [max(len(r[c]) for r in rows + [head]) for c in (0, 1)]
-    owner_w = min(max(len(r[3]) for r in rows + [head]), 18)
+    owner_w = min(max(len(r[3]) for r in rows + [head]), 16)
     rest = max(width - fixed[0] - fixed[1] - owner_w - 8, 30)
-    summary_w = max(rest * 2 // 3, 20)
-    phrase_w = max(rest - summary_w, 10)
-    widths = (fixed[0], fixed[1], summary_w, owner_w, phrase_w)
+    phrase_w = min(max(len(r[4]) for r in rows), max(rest * 2 // 5, 14))
+    widths = (fixed[0], fixed[1], rest - phrase_w, owner_w, phrase_w)
 
-    def line(cells) -> str:
-        return "  ".join(_fit(c, w) for c, w in zip(cells, widths)).rstrip()
+    def block(cells) -> list[str]:
+        cols = [textwrap.wrap(c, w, break_on_hyphens=False) or [""] for c, w in zip(cells, widths)]
+        return ["  ".join((col[n] if n < len(col) else "").ljust(w) for col, w in zip(cols, widths)).rstrip()
+                for n in range(max(map(len, cols)))]
 
-    out = [line(head), line(tuple("─" * w for w in widths))]
-    out.extend(line(r) for r in rows)
+    out = block(head) + ["  ".join("─" * w for w in widths)]
+    for r in rows:
+        out.extend(block(r))
     return out
-
-
-def _fit(text: str, width: int) -> str:
-    if len(text) > width:
-        text = text[: width - 1] + "…"
-    return text.ljust(width)
