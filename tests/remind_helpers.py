@@ -30,6 +30,7 @@ class Sink:
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.logins: list[tuple[str, str]] = []
+        self.tls: list[bool] = []  # per accepted mail: did it come over TLS?
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -38,6 +39,8 @@ class Sink:
         with self.lock:
             self.raw.append(envelope.original_content or envelope.content)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.tls.append(session.ssl is not None  # STARTTLS, or implicit TLS:
+                            or server.transport.get_extra_info("ssl_object") is not None)
         if self.delay and self.record_first:
             await asyncio.sleep(self.delay)
         return "250 OK"
@@ -63,9 +66,10 @@ class Sink:
 class SmtpServer:
     """A real aiosmtpd server on 127.0.0.1 that can be stopped and started on the same port."""
 
-    def __init__(self, sink: Sink | None = None, port: int | None = None):
+    def __init__(self, sink: Sink | None = None, port: int | None = None, **tls):
         self.sink = sink or Sink()
         self.port = port or free_port()
+        self.tls = tls  # tls_context= and require_starttls=, or ssl_context= (implicit TLS)
         self.controller = None
 
     def start(self):
@@ -73,7 +77,9 @@ class SmtpServer:
 
         self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port,
                                      authenticator=self.sink.authenticate,
-                                     auth_require_tls=False, auth_exclude_mechanism=["CRAM-MD5"])
+                                     # aiosmtpd counts only STARTTLS as TLS for AUTH
+                                     auth_require_tls="tls_context" in self.tls,
+                                     auth_exclude_mechanism=["CRAM-MD5"], **self.tls)
         self.controller.start()
         return self
 
@@ -83,13 +89,25 @@ class SmtpServer:
             self.controller = None
 
 
-def write_settings(path: Path, *, port: int | None, user: str | None = None, **reminders) -> Path:
+def self_signed_cert(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (made with the openssl command): (cert.pem, key.pem)."""
+    import subprocess
+
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+def write_settings(path: Path, *, port: int | None, user: str | None = None,
+                   security: str = "none", ca_file: Path | None = None, **reminders) -> Path:
     data = {
         "timezone": "Asia/Ho_Chi_Minh",
         "reminders": {"offsets": [7, 3, 1, 0], "send_at": "07:30", "late_limit_days": 2,
                       "retry": {"first_delay_minutes": 5, "max_delay_minutes": 60}, **reminders},
-        "smtp": {"host": "127.0.0.1" if port else None, "port": port, "security": "none",
-                 "user": user, "timeout_seconds": 5},
+        "smtp": {"host": "127.0.0.1" if port else None, "port": port, "security": security,
+                 "user": user, "timeout_seconds": 5, "ca_file": str(ca_file) if ca_file else None},
         "sender": {"address": "nhacviec@example.org", "name": f"Nhắc việc {NASTY}"},
         "office": {"name": f"Phòng GDĐT {NASTY}", "phone": "024 <123> & 456",
                    "email": "lienhe@example.org", "person": f"Chị {NASTY}"},

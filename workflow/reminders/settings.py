@@ -38,6 +38,16 @@ class Smtp(Model):
                                                "Mật khẩu KHÔNG ghi ở đây: đặt biến môi trường "
                                                "KEHOACH_SMTP_PASSWORD hoặc lưu trong keyring")
     timeout_seconds: float = Field(30, gt=0, le=600, description="Chờ máy chủ tối đa (giây)")
+    ca_file: str | None = Field(None, description=(
+        "Tệp chứng chỉ (PEM) của máy chủ thư nội bộ dùng chứng chỉ tự ký; để trống: tin các "
+        "chứng chỉ của hệ thống. Chứng chỉ của máy chủ luôn được kiểm tra với ssl và starttls"))
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, v: str | None) -> str | None:
+        if v and not Path(v).is_file():
+            raise ValueError(f"không tìm thấy tệp chứng chỉ '{v}'")
+        return v or None
 
     @field_validator("security")
     @classmethod

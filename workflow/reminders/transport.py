@@ -3,12 +3,14 @@
 Both take the stored message bytes as they are. ``send`` returns a short note (or None)
 and raises :class:`SendError` with a Vietnamese reason when the message was not accepted.
 
-yagmail is used for the connection (SSL/STARTTLS, login, the SMTP session); two of its
-habits are wrong for a ledger and are overridden here: its composer copies the HTML into the
-"plain" part and attaches any string that happens to be an existing path (we hand it our
-own finished message instead), and its send retries a dropped connection itself, with
-sleeps, and then returns False (we make one attempt and let the ledger retry with backoff,
-so every attempt is recorded).
+yagmail is used for the connection only, through its public API (``login()``, the
+``smtp`` connection it opens, ``close()``). Two of its habits are wrong for a ledger and are
+avoided: its composer copies the HTML into the "plain" part and attaches any string that
+happens to be an existing path (we hand the connection our own finished message instead),
+and its ``send`` retries a dropped connection itself, with sleeps, then returns False (we
+make one attempt and let the ledger retry with backoff, so every attempt is recorded).
+yagmail and smtplib do not check the server's certificate by default; we always pass a
+verifying TLS context, so the password never goes to a server that only pretends.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 import os
 import smtplib
 import socket
+import ssl
 from pathlib import Path
 
 from .settings import Settings
@@ -70,23 +73,10 @@ class MaildirTransport:
         pass
 
 
-def _yagmail_client():
-    import yagmail
-
-    class Client(yagmail.SMTP):
-        envelope_from = ""
-
-        def _attempt_send(self, recipients, msg_strings):  # one attempt; the ledger retries
-            refused = self.smtp.sendmail(self.envelope_from, recipients, msg_strings)
-            self.num_mail_sent += 1
-            return refused
-
-        def send_message(self, recipients: list[str], raw: bytes):
-            if self.smtp is None or self.is_closed:
-                self.login()
-            return self._attempt_send(recipients, raw)
-
-    return Client
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    """A context that checks the server's certificate and host name: the system's CAs, or
+    only ``smtp.ca_file`` (an office's own server with a self-signed certificate)."""
+    return ssl.create_default_context(cafile=settings.smtp.ca_file or None)
 
 
 class SmtpTransport:
@@ -95,23 +85,32 @@ class SmtpTransport:
     name = "smtp"
 
     def __init__(self, settings: Settings, password: str | None):
+        import yagmail
+
         s = settings.smtp
-        cls = _yagmail_client()
-        self.client = cls(
+        tls = tls_context(settings) if s.security != "none" else None
+        self.client = yagmail.SMTP(
             user=s.user or settings.sender.address, password=password, host=s.host,
             port=s.default_port, smtp_ssl=s.security == "ssl",
-            smtp_starttls=s.security == "starttls", smtp_skip_login=not s.user,
-            soft_email_validation=False, timeout=s.timeout_seconds)
+            smtp_starttls={"context": tls} if s.security == "starttls" else False,
+            smtp_skip_login=not s.user, soft_email_validation=False, timeout=s.timeout_seconds,
+            **({"context": tls} if s.security == "ssl" else {}))
         self.client.set_logging(None)  # no I/O from yagmail's logger
         # yagmail appends "@gmail.com" to a login without "@" and uses the login as the
         # envelope sender: keep the login exact, and send from the configured address
         self.client.user = s.user or settings.sender.address
-        self.client.envelope_from = settings.sender.address
+        self.envelope_from = settings.sender.address
         self.where = f"{s.host}:{s.default_port}"
+
+    def _send_once(self, recipients: list[str], raw: bytes) -> dict:
+        """One SMTP transaction on yagmail's connection (opened and logged in on first use)."""
+        if self.client.smtp is None or self.client.is_closed:
+            self.client.login()
+        return self.client.smtp.sendmail(self.envelope_from, recipients, raw)
 
     def send(self, raw: bytes, *, msgid: str, sender: str, recipients: list[str]) -> str | None:
         try:
-            refused = self.client.send_message(recipients, raw)
+            refused = self._send_once(recipients, raw)
         except smtplib.SMTPRecipientsRefused as e:
             self._drop()
             raise SendError(f"máy chủ {self.where} từ chối mọi người nhận: "
@@ -127,6 +126,11 @@ class SmtpTransport:
         except smtplib.SMTPResponseException as e:
             self._drop()
             raise SendError(f"máy chủ {self.where} trả lỗi {e.smtp_code}: {_text(e.smtp_error)}") from None
+        except ssl.SSLCertVerificationError as e:
+            self._drop()
+            raise SendError(f"máy chủ thư {self.where} có chứng chỉ không tin cậy được "
+                            f"({_text(e.verify_message)}); nếu là máy chủ nội bộ dùng chứng chỉ tự "
+                            "ký, khai báo tệp chứng chỉ của nó ở smtp.ca_file", unreachable=True) from None
         except (smtplib.SMTPException, OSError, socket.timeout) as e:
             self._drop()
             raise SendError(f"không kết nối được máy chủ thư {self.where}: "
