@@ -228,3 +228,35 @@ def test_missing_previous_file_in_meta_points_at_the_field(tmp_path, inputs, cap
     assert main(["report", str(data), "--meta", str(meta), "-o", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "meta.yaml:4:11: previous: không tìm thấy tệp số liệu năm trước" in err and "nam-truoc.csv" in err
+
+
+def test_shipped_report_template_matches_its_builder(tmp_path):
+    """templates/baocao/bao-cao-pcgd-xmc.docx is what builders/baocao.py makes; the annex's
+    'TT' column is wide enough for 'TT' in 12 pt bold (it wrapped to 'T/T' at 9 mm)."""
+    from pathlib import Path
+
+    from docx.shared import Mm
+
+    from workflow.documents.builders import baocao
+
+    fresh = tmp_path / "b.docx"
+    baocao.build(fresh)
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "baocao" / "bao-cao-pcgd-xmc.docx"
+    assert Document(str(fresh)).element.xml == Document(str(shipped)).element.xml, \
+        "run: python -m workflow.documents.builders templates"
+    annex = next(t for t in Document(str(shipped)).tables if len(t.columns) == 7)
+    assert annex.columns[0].width >= Mm(10) - 1000
+
+
+def test_chart_threshold_labels_use_the_decimal_comma():
+    from workflow.statistics.charts import vn_pct
+
+    assert (vn_pct(90.0), vn_pct(99.5), vn_pct(100)) == ("90%", "99,5%", "100%")
+
+
+def test_dbkk_age_bands_shown_only_when_a_unit_is_dbkk(tmp_path):
+    text = "\n".join(_body_text(tmp_path, [unit("Xã Một"), unit("Xã Hai")]))
+    assert "từ 15 đến 35 được công nhận đạt chuẩn biết chữ mức độ 1" in text
+    assert "từ 15 đến 25" not in text and "từ 15 đến 35 được công nhận đạt chuẩn biết chữ mức độ 2" not in text
+    text = "\n".join(_body_text(tmp_path, [unit("Xã Một"), unit("Xã Hai", dbkk=1)]))
+    assert "từ 15 đến 25 được công nhận đạt chuẩn biết chữ mức độ 1: 2.000/2.000" in text

@@ -58,23 +58,33 @@ def programme_chart(ev: Evaluation, p: Programme, target: Path) -> Path | None:
         ax.barh(range(len(units)), vals, color=colors, height=0.7)
         low = min([t for t, _ in lines] + [r for r in rates if r is not None])
         ax.set_xlim(max(0, low - 5), 100.5)
-        for t, name in lines:
+        for t, _ in lines:
             ax.axvline(t, color="#1f3a93", linestyle="--", linewidth=0.9)
-            ax.text(t, -0.9, f"{name}: {t:g}%", fontsize=6, rotation=90, va="top", ha="right",
-                    color="#1f3a93")
+        # thresholds as ticks above the panel: labels inside the bars were unreadable
+        top_axis = ax.secondary_xaxis("top")
+        ticks = sorted({t for t, _ in lines})
+        top_axis.set_xticks(ticks, [vn_pct(t) for t in ticks])
+        top_axis.tick_params(labelsize=6, colors="#1f3a93", length=2, pad=1)
         ax.set_yticks(range(len(units)), names, fontsize=6)
         ax.invert_yaxis()
-        ax.set_title(_wrap(title[:1].upper() + title[1:]), fontsize=7)
+        legend = "; ".join(f"{name} {vn_pct(t)}" for t, name in lines)
+        ax.set_title(_wrap(title[:1].upper() + title[1:]) + f"\n(ngưỡng: {legend})", fontsize=7)
         ax.tick_params(axis="x", labelsize=6)
+        ax.xaxis.set_major_formatter(lambda v, _pos: vn_pct(v))
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle(f"{p.short}: tỷ lệ từng đơn vị so với ngưỡng (xanh: đạt mức cao nhất, đỏ: chưa)",
-                 fontsize=8)
+    fig.suptitle(f"{p.short}: tỷ lệ từng đơn vị so với ngưỡng (đường đứt nét; xanh: đạt ngưỡng cao nhất, "
+                 "đỏ: chưa đạt, xám: chưa có số liệu)", fontsize=8)
     fig.tight_layout()
     target.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(target, dpi=150)
     plt.close(fig)
     return target
+
+
+def vn_pct(t: float) -> str:
+    """90.0 -> '90%', 99.5 -> '99,5%' (the decimal comma, as in the report)."""
+    return f"{t:g}".replace(".", ",") + "%"
 
 
 def _wrap(text: str, width: int = 48) -> str:

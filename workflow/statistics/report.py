@@ -76,18 +76,23 @@ def _paras(out, lines: list[str], missing: str) -> None:
 TO_FILL = "(Phần này đơn vị tự viết: bổ sung trong tệp meta, mục {key}.)"
 
 
-def indicators(p: Programme):
-    """Distinct (text, numerator cols, denominator col) shown for a programme, in order."""
+def indicators(p: Programme, *, dbkk: bool = True):
+    """Distinct (text, numerator cols, denominator col) shown for a programme, in order; the
+    ĐBKK variants (XMC's other age bands) only when ``dbkk`` (some unit is ĐBKK)."""
     seen, out = set(), []
     for lv in p.levels:
         for c in lv.criteria:
-            for dbkk in (False, True):
-                text, num, den, _ = c.variant(dbkk)
+            for variant in ((False, True) if dbkk else (False,)):
+                text, num, den, _ = c.variant(variant)
                 key = (num, den)
                 if key not in seen:
                     seen.add(key)
                     out.append((text, num, den))
     return out
+
+
+def _any_dbkk(ev: Evaluation) -> bool:
+    return any(u.unit.dbkk for u in ev.units)
 
 
 def totals(ev: Evaluation, num: tuple[str, ...], den: str) -> tuple[int, int] | None:
@@ -124,7 +129,7 @@ def body(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None, year: i
 
 def programme_part(out, ev: Evaluation, p: Programme, nar: Narrative, *, previous, year) -> None:
     w = nar.unit_word
-    for text, num, den in indicators(p):
+    for text, num, den in indicators(p, dbkk=_any_dbkk(ev)):
         t = totals(ev, num, den)
         if t is not None and t[1]:
             _h(out, "p", f"- {_cap(text)}: {vn.figure(*t)}.")
@@ -295,7 +300,7 @@ def annexes(ev: Evaluation, nar: Narrative, doc_ref: str) -> list[dict]:
     """Phụ lục I, II, …: one per programme, rows per unit and indicator."""
     out = []
     for i, p in enumerate(ev.criteria.programmes, start=1):
-        inds = indicators(p)
+        inds = indicators(p, dbkk=_any_dbkk(ev))
         rows = []
         for n, u in enumerate(ev.units, start=1):
             level = level_name(p, u.levels[p.id])

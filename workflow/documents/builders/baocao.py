@@ -13,7 +13,7 @@ from .. import ooxml
 from .common import TEXT_WIDTH_MM, C, closing_table, header_table, new_document, para, tag
 
 COMPARE_COLS_MM = (10.0, 63.0, 23.0, 23.0, 23.0, 23.0)
-ANNEX_COLS_MM = (9.0, 29.0, 48.0, 21.0, 19.0, 19.0, 20.0)
+ANNEX_COLS_MM = (10.0, 30.0, 46.0, 21.0, 19.0, 19.0, 20.0)  # "TT" wraps below 10 mm
 
 
 def build(path) -> None:
