@@ -11,12 +11,13 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from . import emit
-from .parse import Draft, parse
+from .parse import ROW_MARK, Draft, parse
 from .source import read_source
 
 _DOC_KEYS = ("type", "parent_body", "issuing_body", "issuer_name", "number", "symbol", "place",
              "date", "title")
 _TASK_KEYS = ("task", "id", "summary", "style", "deadline", "ongoing", "co_owners")
+_AS_IS = ("co_owners", ROW_MARK)  # comments that are not questions: no "? " mark
 
 
 @dataclass
@@ -66,10 +67,9 @@ def import_plan(source: str | Path, *, out: str | Path | None = None, force: boo
         "Những chỗ chương trình chưa chắc chắn có dòng ghi chú bắt đầu bằng \"# ?\": hãy đọc và sửa.",
         f"Kiểm tra:  kehoach check {target.name}      Tạo văn bản:  kehoach build {target.name}",
     ]
-    comments = {k: [f"? {c}" if not c.startswith("co_owners") else c for c in v]
+    comments = {k: [c if c.startswith(_AS_IS) else f"? {c}" for c in v]
                 for k, v in draft.comments.items()}
-    header += [f"? {c}" for c in draft.comments.get((), [])]
-    comments.pop((), None)
+    header += comments.pop((), [])
     for uid, u in draft.units.units.items():
         if u.comments:
             comments[("units", uid)] = [f"? {c}" for c in u.comments]
@@ -77,8 +77,8 @@ def import_plan(source: str | Path, *, out: str | Path | None = None, force: boo
     res = ImportResult(source=source, target=target if write else None, text=text,
                        parts=len(data["implementation"]), units=len(data.get("units", {})),
                        tasks=draft.n_tasks, dated=draft.n_dated,
-                       unsure=sum(1 for v in comments.values() for c in v if c.startswith("? "))
-                       + len(draft.comments.get((), [])))
+                       unsure=sum(1 for c in [*header, *(c for v in comments.values() for c in v)]
+                                  if c.startswith("? ")))
     if not write:
         return res
     with atomic_path(target) as tmp:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date as date_cls
 
 from .source import Line
 from .tasks import assemble
@@ -20,6 +21,7 @@ DOC_TYPES = {"KẾ HOẠCH": "Kế hoạch", "BÁO CÁO": "Báo cáo", "CHƯƠNG
              "PHƯƠNG ÁN": "Phương án"}
 DEFAULT_POINTER = "Lịch trình thực hiện các nhiệm vụ có thời hạn tại Phụ lục kèm theo Kế hoạch này."
 BASIS_PREFIXES = ("Căn cứ", "Thực hiện", "Theo ", "Xét ", "Thi hành")
+ROW_MARK = "| "   # a comment line that keeps text of the original (not a question to answer)
 
 _NUMBER = re.compile(r"^Số\s*:?\s*(.*)$")
 _DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*"
@@ -95,6 +97,8 @@ def _header(lines: list[Line], d: Draft, year: int | None) -> int:
             continue
         if _upper(t):
             bodies.append(ln)
+        else:
+            d.note(("document",), f"dòng ở phần đầu không nhận ra, chưa dùng: \"{t}\" ({ln.ref})")
     _bodies(bodies, d)
     doc["type"] = "Kế hoạch"
     title_lines: list[str] = []
@@ -107,7 +111,6 @@ def _header(lines: list[Line], d: Draft, year: int | None) -> int:
                 if rest:
                     title_lines.append(rest)
     _number(number, d)
-    _date(date, d, year)
     i = type_at + 1
     if not title_lines and i < len(lines):
         title_lines.append(lines[i].text)
@@ -118,6 +121,7 @@ def _header(lines: list[Line], d: Draft, year: int | None) -> int:
             title_lines.append(lines[i].text)
             i += 1
     doc["title"] = " ".join(title_lines) or "(chưa có trích yếu)"
+    _date(date, d, year)
     if not title_lines:
         d.note(("document", "title"), "không thấy trích yếu (dòng dưới tên loại): hãy điền")
     doc.setdefault("issuing_body", "")
@@ -167,19 +171,24 @@ def _number(raw: str | None, d: Draft) -> None:
 
 
 def _date(m, d: Draft, year: int | None) -> None:
+    """Place and date from the "<địa danh>, ngày … tháng … năm …" line; the year, when the
+    line lacks it, from ``year`` (--year), else the title's "năm 2025", else this year (marked)."""
     doc = d.data["document"]
+    y = int(m.group("y")) if m is not None and m.group("y") else None
+    if y is None and year is None:
+        found = re.findall(r"\bnăm\s+(\d{4})\b", doc.get("title", ""))
+        year = int(found[-1]) if found else date_cls.today().year
+        d.note(("year",), f"văn bản không ghi năm ban hành: lấy năm {year} "
+                          f"{'trong trích yếu' if found else 'hiện tại'}; kiểm tra (hoặc nhập lại với --year)")
     if m is None:
         doc["place"] = "(địa danh)"
-        doc["date"] = {"day": None, "month": None, "year": year or 2000}
+        doc["date"] = {"day": None, "month": None, "year": year}
         d.note(("document", "place"), "không thấy dòng \"<địa danh>, ngày … tháng … năm …\": hãy điền")
         return
     doc["place"] = m.group("place").strip()
-    y = int(m.group("y")) if m.group("y") else None
-    if y is None:
-        d.note(("document", "date"), "văn bản không ghi năm ban hành: kiểm tra năm")
     doc["date"] = {"day": int(m.group("d")) if m.group("d") else None,
                    "month": int(m.group("m")) if m.group("m") else None,
-                   "year": y or year or 2000}
+                   "year": y or year}
 
 
 # --- căn cứ, mở đầu ------------------------------------------------------------------------
@@ -188,6 +197,10 @@ def _preamble(lines: list[Line], i: int, d: Draft) -> int:
     basis, intro = [], []
     while i < len(lines):
         ln = lines[i]
+        if ln.where == "table" and not _is_closing(ln):
+            keep_table(d, ("intro", len(intro)), ln)
+            i += 1
+            continue
         if _ROMAN.match(ln.text) or ln.where != "body" or _is_closing(ln):
             break
         if not intro and (ln.text.startswith(BASIS_PREFIXES) or ln.italic):
@@ -222,6 +235,16 @@ def _sections(lines: list[Line], i: int, d: Draft) -> int:
     while i < len(lines):
         ln = lines[i]
         t = ln.text
+        if ln.where == "table" and not _is_closing(ln):
+            if part is not None:
+                at: tuple = ("implementation", len(impl) - 1, "content", len(part["content"]))
+            elif sec is not None:
+                at = ("sections", len(sections) - 1, "content", len(sec["content"]))
+            else:
+                at = ("intro", len(d.data["intro"]))
+            keep_table(d, at, ln)
+            i += 1
+            continue
         if ln.where != "body" or _is_closing(ln):
             break
         m = _ROMAN.match(t)
@@ -296,6 +319,16 @@ def _sections(lines: list[Line], i: int, d: Draft) -> int:
     return i
 
 
+def keep_table(d: Draft, at: tuple, ln: Line) -> None:
+    """A table the plan format has no place for: its rows are kept as comments at ``at``
+    (the place it stood), the first row with a note saying so."""
+    table = ln.ref.split(", hàng")[0]
+    if not any(table in c for c in d.comments.get(at, ())):
+        d.note(at, f"{table} của văn bản gốc chưa chuyển được vào kế hoạch (tệp kế hoạch chưa có bảng); "
+                   "nội dung giữ lại dưới đây: hãy chép thành đoạn văn nếu cần")
+    d.comments.setdefault(at, []).append(ROW_MARK + " | ".join(c for c in ln.cells if c))
+
+
 def _prose_block(ln: Line) -> dict:
     if ln.label:
         return {"note": ln.text, "label": ln.label}
@@ -324,14 +357,23 @@ def _closing(lines: list[Line], i: int, d: Draft) -> None:
     archive = None
     name = None
     state = "closing"
+    has_schedule = any(ln.where == "schedule" for ln in lines)  # the annex kehoach prints
+    after: list[Line] = []     # what follows the signature and the plan has no place for
     for ln in lines[i:]:
         t = ln.text
-        if ln.where in ("schedule", "table"):
+        if ln.where == "schedule":
+            continue
+        if ln.where == "table":
+            if state == "after":
+                after.append(ln)
+            else:
+                keep_table(d, ("closing", len(closing)), ln)
             continue
         m = _KEM_THEO.match(t)
         if m:
             d.data.setdefault("_issuer_from_annex", m.group("issuer").strip())
-            continue
+            if has_schedule:
+                continue
         if state == "closing" and (t.rstrip(":").strip() == "Nơi nhận" or ln.where == "closing"):
             state = "recipients"
             if t.rstrip(":").strip() == "Nơi nhận":
@@ -360,10 +402,15 @@ def _closing(lines: list[Line], i: int, d: Draft) -> None:
                 name = t
                 state = "after"
                 continue
-        # after the name: annex titles and the like
-        if t.lower().startswith("phụ lục") or _upper(t):
+        # after the name: the titles of kehoach's own annex, or anything else (kept)
+        if has_schedule and (t.lower().startswith("phụ lục") or _upper(t)):
             continue
-        d.note(("signer",), f"bỏ qua dòng sau chữ ký: \"{t[:60]}\" ({ln.ref})")
+        after.append(ln)
+    if after:
+        d.note(("signer",), f"phần sau chữ ký ({after[0].ref} trở đi: phụ lục, bảng…) chưa chuyển được vào "
+                            "kế hoạch; nội dung giữ lại dưới đây để tham khảo")
+        d.comments[("signer",)] += [ROW_MARK + (" | ".join(c for c in ln.cells if c) if ln.cells else ln.text)
+                                    for ln in after]
     d.data["closing"] = closing
     d.data["recipients"] = recipients
     if archive is None:

@@ -26,6 +26,7 @@ class Line:
     italic: bool = False
     label: str | None = None       # a bold lead-in ending with ':' ("Kinh phí:")
     cells: list[str] = field(default_factory=list)  # schedule/table rows: cell texts
+    cell_bold: list[bool] = field(default_factory=list)  # tab-separated paragraphs: each piece bold
     ref: str = ""                  # where in the original: "dòng 57" / "đoạn 57"
 
 
@@ -84,13 +85,45 @@ def _read_text(path: Path) -> list[Line]:
             label, s = m.group(1).strip(), m.group(2)
         if "\t" in s:
             cells = [clean(c) for c in s.split("\t")]
-            out.append(Line(text=clean(s.replace("\t", " ")), where="table", cells=cells, ref=f"dòng {no}"))
+            filled = [c for c in cells if c]
+            # "-<tab>text" and "1.<tab>text" are list items copied from Word, not table rows
+            where = "body" if len(filled) < 2 or _LIST_MARK.match(filled[0]) else "table"
+            out.append(Line(text=clean(s.replace("\t", " ")), where=where, cells=cells, ref=f"dòng {no}"))
             continue
         out.append(Line(text=clean(s), label=label, ref=f"dòng {no}"))
-    return join_broken(out)
+    return join_broken(header_columns(out))
 
 
 _END = tuple(".;:!?)”\"…/")
+_LIST_MARK = re.compile(r"^(?:[-–—•+*]|\d{1,2}[.)]|[a-zđ]\)|[IVXL]+\.)$")
+_HEADER_MARK = re.compile(r"CỘNG HÒA|CỘNG HOÀ|^ĐỘC LẬP|^SỐ\s*[:\d/.…]")
+
+
+def header_columns(lines: list[Line]) -> list[Line]:
+    """The two-column header typed with tabs instead of a table ("UBND QUẬN …<tab>CỘNG HÒA …",
+    "Số: …<tab>Ba Đình, ngày …"): each run of such lines near the top becomes its left column
+    top to bottom, then its right column, as a header table is read."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and j < 20 and len(lines[j].cells) >= 2:
+            j += 1
+        block = lines[i:j]
+        if not block or not any(_HEADER_MARK.search(c.upper()) for ln in block for c in ln.cells):
+            out.append(lines[i])
+            i += 1
+            continue
+        for col in (0, 1):
+            for ln in block:
+                cells = ln.cells
+                text = cells[0] if col == 0 else " ".join(c for c in cells[1:] if c)
+                bold = ln.cell_bold[0] if col == 0 and ln.cell_bold else (
+                    all(b for c, b in zip(cells[1:], ln.cell_bold[1:]) if c) if ln.cell_bold else ln.bold)
+                if text:
+                    out.append(Line(text=text, where="header", bold=bold, ref=ln.ref))
+        i = j
+    return out
 
 
 def join_broken(lines: list[Line]) -> list[Line]:
@@ -141,7 +174,7 @@ def _read_docx(path: Path) -> list[Line]:
         elif tag == "tbl":
             n += 1
             out.extend(_table_lines(Table(el, doc), f"bảng ở đoạn {n}", _para_line))
-    return join_broken(out)
+    return join_broken(header_columns(out))
 
 
 def _para_line(p, ref: str, where: str = "body") -> Line | None:
@@ -157,6 +190,16 @@ def _para_line(p, ref: str, where: str = "body") -> Line | None:
 
     bold = bool(runs) and all(is_bold(r) for r in runs)
     italic = bool(runs) and all((r.italic if r.italic is not None else style_italic) for r in runs)
+    if "\t" in p.text.strip():  # pieces typed apart with tabs (a header without a table)
+        pieces: list[list] = [[]]
+        for r in p.runs:
+            for k, part in enumerate(r.text.split("\t")):
+                if k:
+                    pieces.append([])
+                pieces[-1].append((part, is_bold(r)))
+        cells = [clean("".join(t for t, _ in pc)) for pc in pieces]
+        cell_bold = [bool(pc) and all(b for t, b in pc if t.strip()) for pc in pieces]
+        return Line(text=text, where=where, bold=bold, italic=italic, ref=ref, cells=cells, cell_bold=cell_bold)
     label = None
     if runs and not bold and is_bold(runs[0]):
         lead = ""

@@ -80,7 +80,8 @@ def assemble(d: Draft) -> None:
         d.n_tasks += 1
         if phrases:
             b["deadline"] = phrases[0] if len(phrases) == 1 else phrases
-            d.n_dated += 1
+            if any(_has_dates(p, year) for p in phrases):  # counted as `kehoach check` counts
+                d.n_dated += 1
         else:
             b["ongoing"] = True
             if row is None:
@@ -91,6 +92,14 @@ def assemble(d: Draft) -> None:
     if not rows and tasks:
         d.comments.setdefault(("implementation",), []).append(
             "co_owners (đơn vị phối hợp) chưa được nhận ra từ văn bản: hãy bổ sung nếu cần")
+
+
+def _has_dates(phrase: str, year: int) -> bool:
+    """The phrase names days ("tháng 2/2024"), not only a rhythm ("1-2 lần/quý")."""
+    try:
+        return bool(read_phrase(phrase, year=year).periods)
+    except PhraseError:
+        return False
 
 
 def _issuer_from_intro(intro: list[str]) -> str | None:
