@@ -260,3 +260,13 @@ def test_dbkk_age_bands_shown_only_when_a_unit_is_dbkk(tmp_path):
     assert "từ 15 đến 25" not in text and "từ 15 đến 35 được công nhận đạt chuẩn biết chữ mức độ 2" not in text
     text = "\n".join(_body_text(tmp_path, [unit("Xã Một"), unit("Xã Hai", dbkk=1)]))
     assert "từ 15 đến 25 được công nhận đạt chuẩn biết chữ mức độ 1: 2.000/2.000" in text
+
+
+def test_2025_province_sentences(tmp_path):
+    rows = [unit(f"Xã {i}", parent="Tỉnh Mẫu") for i in range(4)]
+    rows += [unit("Xã Năm", parent="Tỉnh Mẫu", dbkk=1, mn3_5_ra_lop=840), unit("Xã Sáu", parent="Tỉnh Mẫu", dbkk=1)]
+    text = _body_text(tmp_path, rows, criteria="2025")
+    assert any(t.startswith("Đối chiếu với tiêu chuẩn quy định tại Nghị định số 20/2014/NĐ-CP (tiêu chuẩn cấp xã)")
+               for t in text)
+    line = next(t for t in text if "chưa đạt chuẩn phổ cập giáo dục mầm non cho trẻ em từ 3 đến 5 tuổi" in t)
+    assert "(theo tiêu chuẩn đối với tỉnh) do có 1/2 (50,00%) xã ĐBKK đạt chuẩn PCGD MN 3–5, yêu cầu ít nhất 85%" in line

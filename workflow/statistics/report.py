@@ -192,9 +192,9 @@ def _parent_sentence(parent: ParentResult, p: Programme, nar: Narrative, cs: Cri
             goal = standard(p.short, p, nxt)
             if level:
                 text += f"; chưa đạt {level_name(p, nxt)}"
-            text += (f" do có {vn.share(s.reached, s.total)} {nar.unit_word} đạt chuẩn {goal}"
-                     + (f" ({'xã ĐBKK' if s.among == 'dbkk' else 'xã thường'})" if s.among != "all" else "")
-                     + f", yêu cầu ít nhất {vn.threshold(s.threshold)} ({s.article})")
+            among = {"all": "", "dbkk": " ĐBKK", "normal": " không thuộc diện ĐBKK"}[s.among]
+            text += (f" do có {vn.share(s.reached, s.total)} {nar.unit_word}{among} đạt chuẩn {goal}, "
+                     f"yêu cầu ít nhất {vn.threshold(s.threshold)} ({s.article})")
     return text + "."
 
 
