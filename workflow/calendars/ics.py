@@ -118,7 +118,37 @@ def calendar_bytes(lp: LoadedPlan, unit: str, events: list[CalEvent], state: dic
     cal.add("x-published-ttl", f"PT{cfg.refresh_hours}H")
     for ev in events:
         cal.add_component(vevent(lp, ev, state["events"][ev.uid]))
-    return cal.to_ical()
+    return to_ical(cal)
+
+
+def to_ical(component) -> bytes:
+    """``component.to_ical()``, byte for byte, with a faster line folding (see :func:`fold`)."""
+    return "".join(fold(str(line)) + "\r\n" for line in component.content_lines() if line).encode()
+
+
+def fold(line: str, limit: int = 75) -> str:
+    """Fold a content line as icalendar does (RFC 5545 §3.1): pieces under ``limit`` octets,
+    never inside a UTF-8 character nor right after a backslash or caret (an escape).
+
+    icalendar measures every character of every line in Python, half of a build's time;
+    here short lines pass untouched and long ones are cut on their bytes.
+    """
+    data = line.encode()
+    if len(data) < limit:
+        return line
+    pieces, pos, n = [], 0, len(data)
+    while pos < n:
+        cut = pos + limit - 1
+        if cut < n:
+            while data[cut] & 0xC0 == 0x80:  # a continuation byte: inside a character
+                cut -= 1
+            if data[cut - 1] in b"\\^" and cut - 1 > pos:
+                cut -= 1  # keep an escape with the character it escapes
+        else:
+            cut = n
+        pieces.append(data[pos:cut])
+        pos = cut
+    return b"\r\n ".join(pieces).decode()
 
 
 def vevent(lp: LoadedPlan, ev: CalEvent, entry: dict):
