@@ -144,3 +144,42 @@ def test_both_bad_plans_are_reported_at_once(tmp_path):
         diff_plans(a, b)
     files = {p.file for p in e.value.problems}
     assert files == {str(a), str(b)}
+
+
+def test_rolled_over_plan_shows_only_the_words_that_changed(tmp_path, capsys):
+    """A year's plan against its roll-over: each reworded task is one short line, not the
+    whole sentence twice."""
+    import shutil
+
+    from workflow.plan.rollover import roll_plan
+
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "units").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "plans" / SAMPLE.name)
+    shutil.copy(UNITS, tmp_path / "units" / UNITS.name)
+    rolled = roll_plan(tmp_path / "plans" / SAMPLE.name, year=2025)
+    rc = main(["diff", str(tmp_path / "plans" / SAMPLE.name), str(rolled.target)])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert 'nội dung: "…mù chữ năm 2024 (tháng 2/2024)." → "…mù chữ năm 2025 (tháng 2/2025)."' in out
+    assert 'nội dung: "…điều tra năm 2024 và mở các…" → "…điều tra năm 2025 và mở các…"' in out
+    assert max(len(line) for line in out.splitlines() if "nội dung:" in line) < 250  # was 900
+
+
+def test_changed_words_keeps_the_whole_text_when_most_of_it_changed():
+    from workflow.plan.diff import changed_words
+
+    assert changed_words("Báo cáo Sở GDĐT (tháng 10).", "Tổ chức hội nghị sơ kết (tháng 7).") == (
+        "Báo cáo Sở GDĐT (tháng 10).", "Tổ chức hội nghị sơ kết (tháng 7).")
+    assert changed_words("a b c d e f g h i j", "a b c d e X g h i j", context=1) == ("…e f g…", "…e X g…")
+    assert changed_words("a b c d e f g h i j", "Y b c d e f g h i j", context=1) == ("a b…", "Y b…")
+
+
+def test_draft_is_dated_today_not_on_the_plan_date(tmp_path):
+    import re
+
+    old, new = _edit(tmp_path)
+    text = norm(docx_text(draft_amendment(diff_plans(old, new), out_dir=tmp_path / "o")))
+    m = re.search(r"Ba Đình, ngày\s+tháng (\d+) năm (\d{4})", text)
+    today = date.today()
+    assert m and (int(m.group(1)), int(m.group(2))) == (today.month, today.year)

@@ -74,7 +74,7 @@ _MARK = {"changed": "~", "added": "+", "removed": "-"}
 @click.option("--templates", type=click.Path(path_type=Path), default=None,
               help="Thư mục mẫu riêng (công văn, lời văn), ưu tiên hơn mẫu có sẵn")
 def diff(old: Path, new: Path, as_json: bool, draft: bool, out_dir: Path | None, templates: Path | None):
-    from ..plan.diff import FIELD_NAMES, diff_plans
+    from ..plan.diff import FIELD_NAMES, changed_words, diff_plans
 
     d = diff_plans(old, new)
     letter = None
@@ -97,7 +97,11 @@ def diff(old: Path, new: Path, as_json: bool, draft: bool, out_dir: Path | None,
                 click.echo(f"  {_MARK[c.kind]} [{c.id}] {c.task.summary} ({c.role(uid)})")
                 if c.kind == "changed":
                     for f in c.fields:
-                        click.echo(f"      {FIELD_NAMES[f]}: {_show(c.old, f, d)} → {_show(c.new, f, d)}")
+                        if f == "text":  # only the words that changed: a long sentence stays one line
+                            old_w, new_w = changed_words(c.old.text, c.new.text)
+                            click.echo(f"      {FIELD_NAMES[f]}: \"{old_w}\" → \"{new_w}\"")
+                        else:
+                            click.echo(f"      {FIELD_NAMES[f]}: {_show(c.old, f, d)} → {_show(c.new, f, d)}")
                 elif c.kind == "added" and c.new.phrases:
                     click.echo(f"      thời hạn: {'; '.join(c.new.phrases)}")
         if d.other:
@@ -117,8 +121,6 @@ def diff(old: Path, new: Path, as_json: bool, draft: bool, out_dir: Path | None,
 def _show(task, field: str, d) -> str:
     if field == "deadline":
         return "\"" + "; ".join(task.phrases) + "\"" if task.phrases else "(thường xuyên)"
-    if field == "text":
-        return "\"" + " ".join(task.text.split()) + "\""
     if field == "owner":
         return d.unit_name(task.owner)
     return ", ".join(d.unit_name(u) for u in task.co_owners) or "(không)"

@@ -18,7 +18,8 @@ WORDING = "kehoach/cong-van-dieu-chinh.yaml"
 
 
 def amendment_letter(diff: PlanDiff, *, template_dirs=(), on: date | None = None) -> Letter:
-    """The letter (not yet written). Raises :class:`InputError` if the wording file is broken."""
+    """The letter (not yet written), dated ``on`` (default: today — an amendment comes after
+    the plan, not on its date). Raises :class:`InputError` if the wording file is broken."""
     from ..documents.letter_drafts import fill_wording, letter_from_plan, load_wording, plan_words
 
     text, pos = load_wording(WORDING, template_dirs)
@@ -64,7 +65,7 @@ def amendment_letter(diff: PlanDiff, *, template_dirs=(), on: date | None = None
     recipients = fill("recipients", default=["Như trên"])
     problems.raise_if_errors()
     return letter_from_plan(lp, to=diff.owners(), subject=subject, body=body,
-                            recipients=recipients, on=on)
+                            recipients=recipients, on=on or date.today())
 
 
 def draft_amendment(diff: PlanDiff, *, out_dir: str | Path, template_dirs=(),

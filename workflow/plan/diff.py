@@ -9,6 +9,7 @@ Pure data: the CLI prints it, and :mod:`workflow.importer.amendment` drafts the 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,6 +147,26 @@ def diff_plans(old: str | Path | LoadedPlan, new: str | Path | LoadedPlan) -> Pl
 
 def _norm(s: str) -> str:
     return " ".join(s.split())
+
+
+def changed_words(old: str, new: str, *, context: int = 3) -> tuple[str, str]:
+    """The parts of two versions of a text that differ, each with ``context`` words around it
+    and "…" where words were left out ("…chữ năm 2024 (tháng 2/2024)." → "…chữ năm 2025
+    (tháng 2/2025)."). Whole texts when most of the words changed."""
+    a, b = old.split(), new.split()
+    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    if sm.ratio() < 0.5:
+        return _norm(old), _norm(new)
+    groups = list(sm.get_grouped_opcodes(context))
+
+    def side(words: list[str], lo: int, hi: int) -> str:
+        pieces = []
+        for g in groups:
+            i, j = g[0][lo], g[-1][hi]
+            pieces.append(("…" if i > 0 else "") + " ".join(words[i:j]) + ("…" if j < len(words) else ""))
+        return " ".join(pieces)
+
+    return side(a, 1, 2), side(b, 3, 4)
 
 
 def _without_phrases(t: Task) -> str:
