@@ -453,3 +453,60 @@ def test_tab_layout_pieces_keep_their_own_formatting(tmp_path):
     qh.bold = False
     d.save(str(path))
     assert [(f.rule, f.message) for f in lint_docx(path)] == [("ND30-QUOC-HIEU", "Quốc hiệu phải in đậm")]
+
+
+# --- issuing body, annexes (hand-made công văn) -------------------------------------------
+
+def test_hand_made_issuing_body_typed_with_a_line_break_must_be_bold(tmp_path):
+    """Parent and issuing body share one paragraph (line break); only the issuing body
+    (the last line above "Số:") must be bold."""
+    path = handmade_cong_van(tmp_path / "cv.docx")
+    d = docx.Document(str(path))
+    for r in find_par(d, "UBND HUYỆN CÁT HẢI").runs:
+        r.bold = False
+    d.save(str(path))
+    [f] = lint_docx(path)
+    assert f.rule == "ND30-CO-QUAN" and f.severity == "warning"
+    assert "“PHÒNG GIÁO DỤC VÀ ĐÀO TẠO” phải in đậm" in f.message
+    assert f.location["table"] == 0 and f.location["cell"] == 0
+
+
+def _with_annexes(path, labels, pointer: str = ""):
+    d = docx.Document(str(path))
+    if pointer:
+        p = find_par(d, "1. Thực hiện")
+        p.runs[-1].text += pointer
+    for label in labels:
+        q = d.add_paragraph()
+        q.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+        q = d.add_paragraph()
+        r = q.add_run(label)
+        r.bold, r.font.size = True, Pt(14)
+        q = d.add_paragraph()
+        r = q.add_run("DANH SÁCH CÁC TRƯỜNG")
+        r.bold, r.font.size = True, Pt(14)
+    d.save(str(path))
+    return path
+
+
+def test_annexes_numbered_and_pointed_to(tmp_path):
+    path = _with_annexes(handmade_cong_van(tmp_path / "ok.docx"), ["Phụ lục I", "Phụ lục II"],
+                         " (chi tiết tại Phụ lục I và Phụ lục II kèm theo)")
+    assert lint_docx(path) == []
+
+
+def test_two_annexes_without_numbers_and_not_pointed_to(tmp_path):
+    path = _with_annexes(handmade_cong_van(tmp_path / "bad.docx"), ["Phụ lục", "Phụ lục"])
+    findings = lint_docx(path)
+    assert {f.rule for f in findings} == {"ND30-PHU-LUC"}
+    msgs = [f.message for f in findings]
+    assert any("“Phụ lục I”, không “Phụ lục”" in m for m in msgs)
+    assert any("“Phụ lục II”, không “Phụ lục”" in m for m in msgs)
+    assert sum("không dẫn chiếu" in m for m in msgs) == 2
+
+
+def test_only_the_annex_not_pointed_to_is_reported(tmp_path):
+    path = _with_annexes(handmade_cong_van(tmp_path / "half.docx"), ["Phụ lục I", "Phụ lục II"],
+                         " (chi tiết tại Phụ lục I)")
+    [f] = lint_docx(path)
+    assert f.rule == "ND30-PHU-LUC" and "“Phụ lục II”" in f.message and "Phụ lục II" in f.location["excerpt"]

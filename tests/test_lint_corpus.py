@@ -156,6 +156,34 @@ def basis_without_semicolon(d):
     set_text(p, p.text.rstrip(";"))
 
 
+def issuing_body_not_bold(d):
+    for r in find_par(d, "BAN CHỈ ĐẠO").runs:
+        r.bold = False
+
+
+def issuing_body_lower(d):
+    set_text(find_par(d, "BAN CHỈ ĐẠO"), "Ban Chỉ đạo PCGD, XMC")
+
+
+def title_lower(d):
+    set_text(find_par(d, "KẾ HOẠCH"), "Kế hoạch")
+
+
+def title_not_bold(d):
+    for r in find_par(d, "KẾ HOẠCH").runs:
+        r.bold = False
+
+
+def summary_not_bold(d):
+    for r in find_par(d, "Công tác phổ cập").runs:
+        r.bold = False
+
+
+def annex_not_pointed_to(d):
+    p = find_par(d, "Lịch trình thực hiện")
+    set_text(p, p.text.replace("tại Phụ lục kèm theo", "như dưới đây"))
+
+
 CASES = {
     "arial": (arial_everywhere, {"ND30-FONT"}),
     "arial-cs-slot": (arial_one_slot, {"ND30-FONT"}),
@@ -184,6 +212,12 @@ CASES = {
     "one-paragraph-12pt": (one_paragraph_12pt, {"ND30-SIZE-CONSISTENT"}),
     "date-upright": (date_upright, {"ND30-DATE-STYLE"}),
     "basis-no-semicolon": (basis_without_semicolon, {"ND30-CAN-CU"}),
+    "issuing-body-not-bold": (issuing_body_not_bold, {"ND30-CO-QUAN"}),
+    "issuing-body-lower": (issuing_body_lower, {"ND30-CO-QUAN"}),
+    "title-lower": (title_lower, {"ND30-TRICH-YEU"}),
+    "title-not-bold": (title_not_bold, {"ND30-TRICH-YEU"}),
+    "summary-not-bold": (summary_not_bold, {"ND30-TRICH-YEU"}),
+    "annex-not-pointed-to": (annex_not_pointed_to, {"ND30-PHU-LUC"}),
 }
 
 

@@ -148,7 +148,7 @@ def find_structure(view: DocxView) -> Structure:
                 st.date = p
         first = norm(pieces[0]) if pieces else ""
         if (head and st.title is None and not p.in_table and len(first) < 30
-                and fold(first) in names and first == first.upper()):
+                and fold(first) in names):  # case is ND30-TRICH-YEU's business
             st.title, st.type_name = p, names[fold(first)]
         if st.kinh_gui is None and t.startswith("Kính gửi"):
             st.kinh_gui = p
@@ -175,7 +175,7 @@ def lint_docx(path: str | Path) -> list[Finding]:
             "không đọc được như một tệp .docx (Word 2007 trở lên)"
             f" — {type(e).__name__}: {str(e)[:120]}. Tệp .doc cũ: mở bằng Word và lưu lại "
             "dạng .docx"))) from None
-    from . import lint_text
+    from . import lint_head, lint_text
 
     out = Findings()
     st = find_structure(view)
@@ -184,6 +184,7 @@ def lint_docx(path: str | Path) -> list[Finding]:
     check_fonts(view, out)
     check_sizes(view, st, out)
     lint_text.check_all(view, st, out)
+    lint_head.check_all(view, st, out)
     return out.result()
 
 
