@@ -10,7 +10,16 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 
 from .. import ooxml
-from .common import TEXT_WIDTH_MM, C, closing_table, header_table, new_document, para, tag
+from .common import (
+    TEXT_WIDTH_MM,
+    C,
+    body_loop,
+    closing_table,
+    header_table,
+    new_document,
+    para,
+    tag,
+)
 
 COMPARE_COLS_MM = (10.0, 63.0, 23.0, 23.0, 23.0, 23.0)
 ANNEX_COLS_MM = (10.0, 30.0, 46.0, 21.0, 19.0, 19.0, 20.0)  # "TT" wraps below 10 mm
@@ -29,26 +38,12 @@ def build(path) -> None:
     tag(doc, "if sample")
     para(doc, "{{ sample }}", "BC Sample")
     tag(doc, "endif")
-    _loop(doc, "body")
+    body_loop(doc, "body", chart_style="BC Chart")
     compare_table(doc)
-    _loop(doc, "closing")
+    body_loop(doc, "closing", chart_style="BC Chart")
     closing_table(doc)
     annexes(doc)
     doc.save(path)
-
-
-def _loop(doc, var: str) -> None:
-    tag(doc, f"for b in {var}")
-    tag(doc, 'if b.kind == "h1"')
-    para(doc, "{{ b.text }}", "KH Heading 1")
-    tag(doc, 'elif b.kind == "h2"')
-    para(doc, "{{ b.text }}", "KH Heading 2")
-    tag(doc, 'elif b.kind == "chart"')
-    para(doc, "{{ b.image }}", "BC Chart")
-    tag(doc, "else")
-    para(doc, "{{ b.text }}", "KH Body")
-    tag(doc, "endif")
-    tag(doc, "endfor")
 
 
 def _table(doc, widths, heads):

@@ -139,13 +139,17 @@ def closing_table(doc) -> None:
     para(right, "{{ signer.name }}", "KH Signer")
 
 
-def body_loop(doc, var: str = "body") -> None:
-    """The flattened prose: each item has kind h1/h2/p/item/bullet/note/basis and text."""
+def body_loop(doc, var: str = "body", *, chart_style: str | None = None) -> None:
+    """The flattened prose: each item has kind h1/h2/p/item/bullet/note/basis and text;
+    with ``chart_style`` also kind "chart" whose ``image`` is an InlineImage."""
     tag(doc, f"for b in {var}")
     tag(doc, 'if b.kind == "h1"')
     para(doc, "{{ b.text }}", "KH Heading 1")
     tag(doc, 'elif b.kind == "h2"')
     para(doc, "{{ b.text }}", "KH Heading 2")
+    if chart_style:
+        tag(doc, 'elif b.kind == "chart"')
+        para(doc, "{{ b.image }}", chart_style)
     tag(doc, 'elif b.kind == "note"')
     p = para(doc, "{{ b.label }}", "KH Body", bold=True)
     ooxml.add_text(p, " {{ b.text }}")
