@@ -146,6 +146,10 @@ def test_unreachable_server_is_a_clear_error(tmp_path, monkeypatch, capsys):
     url = f"http://127.0.0.1:{_free_port()}/"
     rc, text = _publish(write_plan(tmp_path / "p"), url, tmp_path / "cal", capsys)
     assert rc == 2 and "không kết nối được" in text and url in text
+    # in words a chuyên viên can act on, not the HTTP library's internals
+    assert "máy chủ từ chối kết nối" in text and "HTTPConnectionPool" not in text
+    rc, text = _publish(write_plan(tmp_path / "p"), "http://may-chu-khong-co.invalid/", tmp_path / "cal", capsys)
+    assert rc == 2 and "không tìm thấy máy chủ 'may-chu-khong-co.invalid'" in text
 
 
 def test_password_is_not_a_command_line_option(tmp_path, capsys):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import KehoachError, Problem, UsageError
 from ..plan.loader import LoadedPlan
 from .events import UID_DOMAIN, CalEvent, plan_key
-from .ics import PRODID, CalendarBuild, calendar_name, vevent
+from .ics import PRODID, CalendarBuild, calendar_name, to_ical, vevent
 
 PASSWORD_ENV = "KEHOACH_CALDAV_PASSWORD"
 
@@ -84,10 +84,10 @@ def publish(lp: LoadedPlan, cb: CalendarBuild, *, url: str, user: str | None = N
     except dav_error.DAVError as e:
         raise PublishError(Problem(file=url, message=f"máy chủ CalDAV báo lỗi: {_short(e)}")) from None
     except OSError as e:
-        raise PublishError(Problem(file=url, message=f"không kết nối được máy chủ CalDAV: {_short(e)}")) from None
+        raise PublishError(Problem(file=url, message=_unreachable(url, e))) from None
     except Exception as e:  # niquests/requests connection errors do not share a base class
         if type(e).__module__.split(".")[0] in ("niquests", "requests", "urllib3", "urllib3_future"):
-            raise PublishError(Problem(file=url, message=f"không kết nối được máy chủ CalDAV: {_short(e)}")) from None
+            raise PublishError(Problem(file=url, message=_unreachable(url, e))) from None
         raise
     return res
 
@@ -135,7 +135,7 @@ def object_bytes(lp: LoadedPlan, ev: CalEvent, entry: dict) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add_component(vevent(lp, ev, entry))
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def _same(comp, ev: CalEvent, entry: dict) -> bool:
@@ -153,6 +153,26 @@ def _same(comp, ev: CalEvent, entry: dict) -> bool:
 
 def _last_segment(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _unreachable(url: str, e: Exception) -> str:
+    """Why the server could not be reached, in Vietnamese when the cause is a usual one."""
+    from urllib.parse import urlsplit
+
+    text = " ".join(str(e).split()).lower()
+    host = urlsplit(url).hostname or url
+    if "refused" in text:
+        why = "máy chủ từ chối kết nối (chưa chạy, hoặc sai cổng)"
+    elif any(k in text for k in ("name or service not known", "nodename nor servname",
+                                 "getaddrinfo", "name resolution", "no address")):
+        why = f"không tìm thấy máy chủ '{host}' (kiểm tra địa chỉ trong --url)"
+    elif "timed out" in text or "timeout" in text:
+        why = "máy chủ không trả lời (quá thời gian chờ)"
+    elif "certificate" in text or "ssl" in text:
+        why = f"chứng chỉ HTTPS của máy chủ không hợp lệ ({_short(e)})"
+    else:
+        why = _short(e)
+    return f"không kết nối được máy chủ CalDAV: {why}"
 
 
 def _short(e: Exception) -> str:
