@@ -144,9 +144,8 @@ def test_dry_run_sends_and_writes_nothing(tmp_path, capsys, smtp):
     db = tmp_path / "db.sqlite"
     common = ["--db", str(db), "--settings", str(settings)]
     rc, out, _ = _run(capsys, "remind", "sync", str(plan), *common, "--now", "2024-09-01", "--dry-run")
-    assert rc == 0 and "Xem trước" in out
-    with sqlite3.connect(db) as c:
-        assert c.execute("SELECT COUNT(*) FROM reminders").fetchone()[0] == 0
+    assert rc == 0 and "Xem trước" in out and "thêm 23" in out
+    assert not db.exists()  # not even an empty ledger
     _run(capsys, "remind", "sync", str(plan), *common, "--now", "2024-09-01")
     rc, out, _ = _run(capsys, "remind", "run-due", *common, "--now", "2024-09-23T08:00",
                       "--dry-run", "--json")
@@ -183,3 +182,44 @@ def test_sample_plan_runs_without_a_server(tmp_path, capsys, monkeypatch):
     rc, out, _ = _run(capsys, "remind", "run-due", "--settings", str(root / "config/settings.yaml"),
                       "--now", "2024-09-23")
     assert "gửi 0 thư" in out and len(list(box)) == 16
+
+
+def test_mail_waiting_for_a_retry_loses_a_task_removed_meanwhile(tmp_path, capsys, smtp):
+    """(d) The server was down, so the 23/9 digests wait for a retry; then the plan drops
+    'nhap' and p1 finishes 'bao-cao'. When the server is back: p1 gets nothing, pgd gets a new
+    digest without the removed task, p2 gets its mail as composed."""
+    plan = write_plan(tmp_path / "kh.yaml")
+    settings = write_settings(tmp_path / "settings.yaml", port=smtp.port)
+    db = tmp_path / "db.sqlite"
+    common = ["--db", str(db), "--settings", str(settings)]
+    assert _run(capsys, "remind", "sync", str(plan), *common, "--now", "2024-09-01")[0] == 0
+    smtp.stop()
+    rc, out, _ = _run(capsys, "remind", "run-due", *common, "--now", "2024-09-23T07:30", "--json")
+    assert rc == 1 and len(json.loads(out)["failed"]) == 3
+    smtp.start()
+
+    data = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    tasks = data["implementation"][0]["content"]
+    tasks[:] = [t for t in tasks if t["id"] != "nhap"]
+    plan.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    status = tmp_path / "status.yaml"
+    status.write_text("done:\n  - task: bao-cao\n    unit: p1\n    'on': 2024-09-23\n", encoding="utf-8")
+    rc, out, _ = _run(capsys, "remind", "sync", str(plan), "--status", str(status), *common,
+                      "--now", "2024-09-23T07:40", "--json")
+    cancelled = {tuple(c["key"].split("|")[1:4]): c["reason"] for c in json.loads(out)["cancelled"]}
+    assert cancelled[("nhap", "pgd", "con-7")] == "nhiệm vụ đã bỏ khỏi kế hoạch"
+    assert cancelled[("bao-cao", "p1", "con-7")] == "đơn vị đã hoàn thành nhiệm vụ"
+
+    rc, out, _ = _run(capsys, "remind", "run-due", *common, "--now", "2024-09-23T07:50", "--json")
+    assert rc == 0
+    assert sorted(m["unit"] for m in json.loads(out)["sent"]) == ["p2", "pgd"]
+    msgs = {m["To"]: m for m in smtp.sink.messages}
+    assert set(msgs) == {"pgd@example.org", "p2@example.org, p2b@example.org"}
+    pgd = msgs["pgd@example.org"]
+    assert "Nhập phần mềm" not in pgd.get_body(("plain",)).get_content()
+    assert "việc khác" not in pgd["Subject"] and "gửi muộn" not in pgd["Subject"]
+    rc, out, _ = _run(capsys, "remind", "log", *common)
+    assert "thư chưa gửi được đã hủy vì kế hoạch đổi; 1 lời nhắc còn lại" in out
+    # nothing is left to go later
+    rc, out, _ = _run(capsys, "remind", "run-due", *common, "--now", "2024-09-23T12:00", "--json")
+    assert json.loads(out)["sent"] == [] and len(smtp.sink.raw) == 2

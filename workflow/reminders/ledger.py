@@ -45,7 +45,7 @@ CREATE INDEX IF NOT EXISTS reminders_plan ON reminders(plan);
 CREATE TABLE IF NOT EXISTS messages(
   id INTEGER PRIMARY KEY, msgid TEXT UNIQUE NOT NULL, plan TEXT NOT NULL, unit TEXT NOT NULL,
   recipients TEXT NOT NULL, subject TEXT NOT NULL, raw BLOB NOT NULL, late INTEGER NOT NULL,
-  state TEXT NOT NULL,      -- queued | sending | retry | sent | failed
+  state TEXT NOT NULL,      -- queued | sending | retry | sent | failed | cancelled
   created_at INTEGER NOT NULL, earliest_due INTEGER NOT NULL, next_try_at INTEGER,
   sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS messages_state ON messages(state, next_try_at);
@@ -125,8 +125,10 @@ class Ledger:
 
         New keys are added (unless already older than ``keep_after``: too late to send), rows
         whose content changed are updated, planned rows no longer wanted are cancelled with
-        ``reason(key)`` (a Vietnamese phrase). Rows already queued, sent,
-        missed or failed are history and never touched. Nothing is written when ``dry_run``.
+        ``reason(key)`` (a Vietnamese phrase). A composed message that has not gone yet (waiting
+        for a retry) and holds an unwanted reminder is cancelled, its other reminders planned
+        again. Rows sent, missed or failed are history and never touched. Nothing is written
+        when ``dry_run``. The caller holds the batch lock (no message is being sent).
         """
         ch = SyncChanges([], [], [], [], 0)
         existing = {r["key"]: r for r in self.db.execute(
@@ -158,6 +160,11 @@ class Ledger:
                 why = reason(key)
                 cancels.append((key, why))
                 ch.cancelled.append((key, why))
+        unsent = self._withdrawn(existing, want)
+        for rows in unsent.values():
+            for r in rows:
+                if r["key"] not in want:
+                    ch.cancelled.append((r["key"], reason(r["key"])))
         if dry_run:
             return ch
         with self.tx() as db:
@@ -173,19 +180,59 @@ class Ledger:
                            "state='planned', note=NULL, updated_at=? WHERE key=? "
                            "AND state IN ('planned', 'cancelled')",
                            (*[row[f] for f in FIELDS], now, key))
-            for key, reason in cancels:
+            for key, why in cancels:
                 db.execute("UPDATE reminders SET state='cancelled', note=?, updated_at=? "
-                           "WHERE key=? AND state='planned'", (reason, now, key))
+                           "WHERE key=? AND state='planned'", (why, now, key))
             db.execute("DELETE FROM calendars WHERE plan = ?", (plan,))
             db.executemany("INSERT INTO calendars(plan, unit, ics) VALUES (?,?,?)",
                            [(plan, u, b) for u, b in calendars.items()])
             self.event(db, now, "sync", f"{plan}: thêm {len(ch.added)}, dời/cập nhật "
                        f"{len(ch.rescheduled)}, khôi phục {len(ch.restored)}, hủy {len(ch.cancelled)}",
                        plan=plan)
-            for key, reason in cancels:
+            for key, why in cancels:
                 _, task, unit, *_ = key.split("|")
-                self.event(db, now, "cancelled", f"{key}: {reason}", plan=plan, task=task, unit=unit)
+                self.event(db, now, "cancelled", f"{key}: {why}", plan=plan, task=task, unit=unit)
+            for mid, rows in unsent.items():
+                self._withdraw(db, mid, rows, want, reason, now)
         return ch
+
+    def _withdrawn(self, existing: dict, want: dict) -> dict[int, list[sqlite3.Row]]:
+        """Composed, not yet sent messages holding a reminder the plan no longer wants:
+        {message id: all its reminders}. A message that may already have reached the server
+        (an attempt in doubt) is left to go as it is, byte for byte."""
+        mids = {old["message_id"] for key, old in existing.items()
+                if old["state"] == "queued" and key not in want and old["message_id"]}
+        out = {}
+        for mid in sorted(mids):
+            m = self.db.execute("SELECT state FROM messages WHERE id=?", (mid,)).fetchone()
+            doubt = self.db.execute("SELECT 1 FROM attempts WHERE message_id=? AND "
+                                    "result='in-doubt'", (mid,)).fetchone()
+            if m is not None and m["state"] in ("queued", "retry") and not doubt:
+                out[mid] = self.db.execute("SELECT * FROM reminders WHERE message_id=?",
+                                           (mid,)).fetchall()
+        return out
+
+    def _withdraw(self, db, mid: int, rows, want: dict, reason: Callable[[str], str], now: int):
+        """Cancel an unsent message: its unwanted reminders are cancelled, the others go back
+        to ``planned`` and are composed anew (without the withdrawn task) by the next batch."""
+        db.execute("UPDATE messages SET state='cancelled', next_try_at=NULL WHERE id=? "
+                   "AND state IN ('queued', 'retry')", (mid,))
+        keep = 0
+        for r in rows:
+            if r["key"] in want:
+                keep += 1
+                db.execute("UPDATE reminders SET state='planned', message_id=NULL, updated_at=? "
+                           "WHERE id=?", (now, r["id"]))
+            else:
+                why = reason(r["key"])
+                db.execute("UPDATE reminders SET state='cancelled', note=?, updated_at=? WHERE id=?",
+                           (why, now, r["id"]))
+                self.event(db, now, "cancelled", f"{r['key']}: {why}", plan=r["plan"],
+                           task=r["task"], unit=r["unit"])
+        msgid = db.execute("SELECT msgid FROM messages WHERE id=?", (mid,)).fetchone()[0]
+        again = f"; {keep} lời nhắc còn lại sẽ được soạn thành thư mới" if keep else ""
+        self.event(db, now, "withdrawn", f"{msgid}: thư chưa gửi được đã hủy vì kế hoạch đổi{again}",
+                   plan=rows[0]["plan"], unit=rows[0]["unit"])
 
     def calendar(self, plan: str, unit: str) -> bytes | None:
         row = self.db.execute("SELECT ics FROM calendars WHERE plan=? AND unit=?",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -155,13 +156,17 @@ def sync_plan(*, plan, status=None, db: str | Path = DEFAULT_DB, settings=None,
         return "thời hạn đã thay đổi"
 
     cals = {} if dry_run else _calendars(lp, {r.unit for r in c.reminders})
-    with Ledger(db) as ledger:
+    # the batch lock: a mail waiting for a retry may be withdrawn, never while it is being sent
+    db = Path(db)
+    with (nullcontext() if dry_run else lock.hold(db, "batch", wait=BATCH_LOCK_WAIT)), \
+            Ledger(":memory:" if dry_run and not db.exists() else db) as ledger:
         ch = ledger.sync(plan_key(lp), str(lp.path), plan_reference(lp), c.reminders, reason,
                          cals, t, dry_run=dry_run,
                          keep_after=t - s.reminders.late_limit_days * 86400)
+    n_cals = len({r.unit for r in c.reminders}) if dry_run else len(cals)
     return SyncResult(plan=plan_key(lp), added=len(ch.added), rescheduled=len(ch.rescheduled),
                       restored=len(ch.restored), unchanged=ch.unchanged, cancelled=ch.cancelled,
-                      done_skipped=len(c.done), warnings=c.warnings, calendars=len(cals),
+                      done_skipped=len(c.done), warnings=c.warnings, calendars=n_cals,
                       dry_run=dry_run)
 
 
