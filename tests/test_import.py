@@ -397,3 +397,16 @@ def test_year_missing_from_the_document_comes_from_the_title_and_is_marked(tmp_p
     lp = load_plan(res.target)
     assert lp.year == 2026 and lp.tasks[0].readings[0].periods[0].start == date(2026, 10, 1)
     assert "# ? văn bản không ghi năm ban hành: lấy năm 2026 trong trích yếu" in res.target.read_text(encoding="utf-8")
+
+
+def test_a_range_written_without_tu_is_read_as_two_deadlines_and_marked(tmp_path):
+    src = tmp_path / "kh.txt"
+    src.write_text("KẾ HOẠCH\nPhổ cập giáo dục năm 2025\n\nI. TỔ CHỨC THỰC HIỆN\n1. Phòng Giáo dục và Đào tạo\n"
+                   "- Điều tra (tháng 6 đến tháng 8/2025).\n- Tập huấn (tháng 3/2025; tháng 8/2025).\n",
+                   encoding="utf-8")
+    res = import_plan(src)
+    assert [t.phrases for t in load_plan(res.target).tasks] == [("tháng 6", "đến tháng 8/2025"),
+                                                               ("tháng 3/2025; tháng 8/2025",)]
+    text = res.target.read_text(encoding="utf-8")
+    assert text.count("có lẽ là một khoảng thời gian") == 1
+    assert '# ? "tháng 6" và "đến tháng 8/2025" có lẽ là một khoảng thời gian' in text

@@ -43,7 +43,14 @@ def assemble(d: Draft) -> None:
     undated = 0
     for pi, bi, part, b in tasks:
         phrases, dropped = [], []
-        for _, _, ph in find_phrases(b["task"]):
+        spans = find_phrases(b["task"])
+        for (_, b1, p1), (a2, _, p2) in zip(spans, spans[1:]):
+            if b["task"][b1:a2].strip(" -–") == "" and (p2.startswith("đến") or b["task"][b1:a2].strip()):
+                d.note(("implementation", pi, "content", bi),
+                       f"\"{' '.join(p1.split())}\" và \"{' '.join(p2.split())}\" có lẽ là một khoảng thời gian: "
+                       "chương trình đọc thành hai thời hạn; nếu đúng là một khoảng, hãy viết "
+                       "\"từ … đến …\" trong nội dung và deadline")
+        for _, _, ph in spans:
             ph = " ".join(ph.split())
             try:
                 read_phrase(ph, year=year)
