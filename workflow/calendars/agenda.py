@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import Problem, UsageError
-from ..plan.loader import LoadedPlan, _suggest
-from .events import CalEvent, all_events, unit_events
+from ..plan.loader import LoadedPlan
+from .events import CalEvent, all_events, check_unit, unit_events
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,8 @@ def agenda(lp: LoadedPlan, *, today: date, start: date | None = None, end: date 
     if hi < lo:
         raise UsageError(Problem(file="<dòng lệnh>", field="--to",
                                  message=f"ngày kết thúc {hi:%d/%m/%Y} trước ngày bắt đầu {lo:%d/%m/%Y}"))
-    if unit is not None and unit not in lp.units:
-        raise UsageError(Problem(file="<dòng lệnh>", field="--unit",
-                                 message=f"không có đơn vị '{unit}'{_suggest(unit, lp.units)}"))
+    if unit is not None:
+        check_unit(lp, unit)
     events: list[CalEvent] = unit_events(lp, unit) if unit else all_events(lp)
     items = []
     for ev in events:

@@ -20,13 +20,15 @@ the plan file and reordering tasks.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
-from ..plan.loader import LoadedPlan, Task
+from ..errors import Problem, UsageError
+from ..plan.loader import LoadedPlan, Task, _suggest
 
 UID_DOMAIN = "kehoach"
 ALL = "tat-ca"  # the calendar with every task
@@ -70,6 +72,17 @@ class CalEvent:
             if first + length >= lo:
                 out.append((first, first + length))
         return out
+
+
+def check_unit(lp: LoadedPlan, unit: str, *, allow_all: bool = False, field: str = "--unit",
+               file: str = "<dòng lệnh>", error: type = UsageError) -> None:
+    """Raise ``error`` naming ``unit`` (with a likely spelling) unless the plan has it;
+    "tat-ca" (every task) counts as a unit when ``allow_all``."""
+    if unit in lp.units or (allow_all and unit == ALL):
+        return
+    known = [*lp.units, ALL] if allow_all else list(lp.units)
+    raise error(Problem(file=file, field=field,
+                        message=f"không có đơn vị '{unit}' trong danh mục{_suggest(unit, known)}"))
 
 
 def plan_identity(lp: LoadedPlan) -> str:
@@ -208,7 +221,7 @@ def _norm(text: str) -> str:
 
 
 def _month_len(y: int, m: int) -> int:
-    return ((date(y + m // 12, m % 12 + 1, 1)) - timedelta(days=1)).day
+    return calendar.monthrange(y, m)[1]
 
 
 def _month_day(y: int, m: int, day: int) -> date:

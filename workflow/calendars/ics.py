@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from ..plan.loader import LoadedPlan, _suggest
-from .events import ALL, CalEvent, all_events, plan_key, unit_events
+from ..errors import InputError
+from ..plan.loader import LoadedPlan
+from .events import ALL, CalEvent, all_events, check_unit, plan_key, unit_events
 
 PRODID = "-//kehoach//Lich thoi han ke hoach//VI"
 STATE_VERSION = 1
@@ -257,9 +257,7 @@ def unit_calendar_bytes(lp: LoadedPlan, unit_id: str, *, state: dict | None = No
     With the state of the last build, SEQUENCE and DTSTAMP match the published files.
     Raises :class:`InputError` for an unknown unit.
     """
-    if unit_id != ALL and unit_id not in lp.units:
-        raise InputError(Problem(file=str(lp.path), field="unit",
-                                 message=f"không có đơn vị '{unit_id}'{_suggest(unit_id, lp.units)}"))
+    check_unit(lp, unit_id, allow_all=True, field="unit", file=str(lp.path), error=InputError)
     events = all_events(lp) if unit_id == ALL else unit_events(lp, unit_id)
     st, *_ = next_state(lp, {unit_id: events}, state, now or datetime.now(timezone.utc))
     return calendar_bytes(lp, unit_id, events, st)

@@ -75,15 +75,14 @@ def build(plan: Path, out_dir: Path | None, as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 def publish(plan: Path, url: str, user: str | None, units: tuple[str, ...], out_dir: Path | None,
             as_json: bool):
+    from ..calendars.events import check_unit
     from ..calendars.output import write_calendars
     from ..calendars.publish import publish as publish_calendars
-    from ..plan.loader import _suggest, load_plan
+    from ..plan.loader import load_plan
 
     lp = load_plan(plan)
     for u in units:
-        if u != "tat-ca" and u not in lp.units:
-            raise UsageError(Problem(file="<dòng lệnh>", field="--unit",
-                                     message=f"không có đơn vị '{u}'{_suggest(u, lp.units)}"))
+        check_unit(lp, u, allow_all=True)
     cb = write_calendars(lp, out_dir=out_dir)
     res = publish_calendars(lp, cb, url=url, user=user, units=list(units) or None)
     totals = res.totals()
