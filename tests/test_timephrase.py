@@ -406,17 +406,32 @@ def test_forms_cover_the_spec_forms():
 
 
 def test_module_uses_stdlib_only():
-    src = Path(timephrase.__file__).read_text(encoding="utf-8")
+    # Every module of the package: the standard library, or a sibling module of the
+    # package itself ("from .syntax import ..."), never the rest of kehoach.
+    files = sorted(Path(timephrase.__file__).parent.glob("*.py"))
+    assert len(files) > 1
     allowed = {"__future__", "re", "unicodedata", "dataclasses", "datetime"}
-    for node in ast.walk(ast.parse(src)):
-        if isinstance(node, ast.Import):
-            names = [a.name.split(".")[0] for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "no relative imports"
-            names = [node.module.split(".")[0]]
-        else:
-            continue
-        assert set(names) <= allowed, names
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    assert node.level == 1, f"{path.name}: imports from outside the package"
+                    continue
+                names = [node.module.split(".")[0]]
+            else:
+                continue
+            assert set(names) <= allowed, (path.name, names)
+
+
+def test_package_exports_the_same_api():
+    assert sorted(timephrase.__all__) == sorted(
+        ["RECURRENCES", "Period", "SchoolCalendar", "Reading", "PhraseError", "FORMS"]
+        + ["read_phrase", "find_phrases"]
+    )
+    for name in timephrase.__all__:
+        assert hasattr(timephrase, name), name
 
 
 # --------------------------------------------------------------------------- find_phrases
