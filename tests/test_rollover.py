@@ -193,3 +193,33 @@ def test_cli_new_bad_plan_exits_2(tmp_path, capsys):
     assert rc == 2
     assert "bad.yaml:" in capsys.readouterr().err
     assert not (tmp_path / "bad-2025.yaml").exists()
+
+
+def test_citations_of_every_kind_are_kept_and_listed_as_citations(tmp_path):
+    cites = ["Kế hoạch 184-KH/HU ngày 22 tháng 5 năm 2024", "Kết luận số 91-KL/TW ngày 12/8/2024",
+             "Quyết định 1234/QĐ-TTg ngày 05/01/2024", "Văn bản hợp nhất số 07/VBHN-BGDĐT ngày 15/5/2024",
+             "Thông báo kết luận số 30-TB/TW ngày 01/02/2024", "Báo cáo số 12/BC-UBND ngày 20/12/2024",
+             "Chỉ thị số 05-CT/TU ngày 10/3/2024"]
+    plan = tmp_path / "kh-2024.yaml"
+    plan.write_text(f"""year: 2024
+units:
+  pgd: {{name: Phòng GDĐT}}
+document: {{issuing_body: PHÒNG GDĐT, symbol: KH-PGDĐT, place: Ba Đình, date: {{month: 3, year: 2024}},
+           title: Kế hoạch thử năm 2024}}
+intro:
+  - "Thực hiện {'; '.join(cites)}."
+sections:
+  - {{title: TỔ CHỨC THỰC HIỆN, implementation: true}}
+implementation:
+  - unit: pgd
+    content:
+      - {{task: "Triển khai {cites[1]} (tháng 4/2024).", id: a, deadline: tháng 4/2024}}
+signer: {{lines: [TRƯỞNG PHÒNG], name: Nguyễn Văn A}}
+""", encoding="utf-8")
+    res = roll_plan(plan, year=2025)
+    lp = load_plan(res.target)
+    for c in cites:
+        assert c in lp.plan.intro[0]
+    assert lp.tasks[0].text == f"Triển khai {cites[1]} (tháng 4/2025)."
+    listed = [r.text for r in res.review if r.reason == "trích dẫn văn bản: giữ nguyên"]
+    assert listed == [*cites, cites[1]]

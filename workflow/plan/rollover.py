@@ -28,7 +28,8 @@ _SKIP_KEYS = {"id", "unit", "units_file", "co_owners", "templates", "criteria", 
 _SKIP_TOP = {"units", "signer", "recipients", "units_file", "templates", "criteria", "kind"}
 
 _DOC = (r"(?:Nghị định|Thông tư liên tịch|Thông tư|Quyết định|Kế hoạch|[Cc]ông văn|Chỉ thị|Nghị quyết|"
-        r"Hướng dẫn|Chương trình hành động|Chương trình|Thông báo|[Vv]ăn bản|Công điện)")
+        r"Hướng dẫn|Chương trình hành động|Chương trình|Thông báo kết luận|Thông báo|Kết luận|"
+        r"[Vv]ăn bản hợp nhất|[Vv]ăn bản|Công điện|Báo cáo|Tờ trình|Quy định|Quy chế|Đề án|Thông tri|Pháp lệnh)")
 _NUMSYM = r"\d+(?:\s*/\s*\d{4})?\s*[/-]\s*[A-ZĐ][A-Za-zĐđ0-9/.-]*"
 _CITE_DATE = (r"(?:\s*,?\s*ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
               r"|\s*,?\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})?")
