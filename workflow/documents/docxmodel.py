@@ -90,6 +90,7 @@ class DocxView:
         self.doc = docx.Document(str(path))
         self.styles = StyleIndex(self.doc.styles.element, _theme_fonts(self.doc))
         self.paras: list[Para] = list(self._walk())
+        self._run_props: dict = {}  # run element -> RunProps; several rules read each run
 
     def _walk(self):
         body = self.doc.element.body
@@ -111,7 +112,10 @@ class DocxView:
                 t_i += 1
 
     def run_props(self, para: Para, run) -> RunProps:
-        return self.styles.run_props(para.el, run, para.tbl_style)
+        hit = self._run_props.get(run)
+        if hit is None:
+            hit = self._run_props[run] = self.styles.run_props(para.el, run, para.tbl_style)
+        return hit
 
     def para_props(self, p_el, tbl_style: str | None = None) -> RunProps:
         """Properties a run with no direct formatting would get in this paragraph."""
