@@ -329,3 +329,17 @@ def test_fast_folding_gives_exactly_icalendars_bytes(seed_build):
     for unit, path in res.paths.items():
         cal, _ = parse_both(path.read_bytes())
         assert to_ical(cal) == cal.to_ical() == path.read_bytes(), unit
+
+
+def test_categories_read_the_same_in_both_parsers(seed_build):
+    """A comma inside a category ("Trường MN, TH") is escaped per RFC 5545, but ical and
+    several clients split on it anyway: categories carry no comma."""
+    lp, res = seed_build
+    for unit, path in res.paths.items():
+        cal, cal2 = parse_both(path.read_bytes())
+        for ev, ev2 in zip(cal.walk("VEVENT"), cal2.events):
+            cats = [str(c) for c in ev["CATEGORIES"].cats]
+            assert cats == list(ev2.categories), unit
+            assert not any("," in c or "\\" in c for c in cats), cats
+    cal, _ = parse_both(res.paths["truong-mn-th"].read_bytes())
+    assert any("Trường MN/TH" in map(str, e["CATEGORIES"].cats) for e in cal.walk("VEVENT"))

@@ -192,7 +192,9 @@ def _event(lp: LoadedPlan, t: Task, unit: str, role: str, k: int, kind: str, sta
         lines.append("Phối hợp: " + "; ".join(lp.unit_name(c) for c in t.co_owners))
     lines.append(f"Theo: {reference(lp)}")
     lines.append(f"Mã nhiệm vụ: {t.id}")
-    cats = (role, lp.unit_label(t.owner), f"{lp.plan.document.type} {lp.year}")
+    # No comma in a category: RFC 5545 escapes it, but ical and some clients split there.
+    owner_cat = re.sub(r"\s*,\s*", "/", lp.unit_label(t.owner))
+    cats = (role, owner_cat, f"{lp.plan.document.type} {lp.year}")
     return CalEvent(
         uid=make_uid(lp, t.id, unit, k), task_id=t.id, unit=unit, index=k, kind=kind,
         start=start, last=last, rule=rule, summary=prefix + title + _one_line(t.summary),
