@@ -311,6 +311,17 @@ def test_year_must_be_an_int():
         read_phrase("tháng 2", year="2024")
 
 
+@pytest.mark.parametrize("text", ["ngày ²/9/2024", "tháng ³/2024", "① tháng 3/2024"])
+def test_digits_that_are_not_decimal_are_unreadable_not_a_crash(text):
+    # "²", "①" are digits to str.isdigit() but not to int(): a PhraseError, not int()'s ValueError
+    _error(text)
+
+
+@pytest.mark.parametrize("text", ["trước ngày 01/01/0001", "trước năm 0001", "từ năm 0001 đến trước ngày 01/01/0001"])
+def test_no_day_before_the_first_date(text):
+    assert "không có ngày nào trước ngày 01/01/0001" in _error(text).message
+
+
 # --------------------------------------------------------------------------- API shape
 
 
@@ -642,6 +653,11 @@ def test_find_phrases_on_nfd_text_maps_offsets_back():
 def test_find_phrases_skips_unreadable_candidates():
     assert find_phrases("Báo cáo (tháng 13/2024) và (ngày 31/2/2024).") == []
     assert [t for *_, t in find_phrases("Báo cáo ngày 31/2/2024, nộp vào tháng 3/2024.")] == ["vào tháng 3/2024"]
+
+
+def test_find_phrases_survives_odd_digits_and_dates():
+    s = "① Tổ chức tập huấn (tháng 3/2024), phòng 50 m ², nộp trước năm 0001."
+    assert [t for *_, t in find_phrases(s)] == ["tháng 3/2024"]
 
 
 def test_find_phrases_empty():

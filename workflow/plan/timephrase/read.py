@@ -59,6 +59,11 @@ class _Ctx:
         self.check_month(m)
         return self.mkdate(y, m, _month_len(y, m))
 
+    def day_before(self, d):
+        if d == date.min:
+            raise self.err(f"không có ngày nào trước ngày {d.day:02d}/{d.month:02d}/{d.year:04d}")
+        return d - timedelta(days=1)
+
     def order(self, start, end):
         if start is not None and end is not None and end < start:
             raise self.err(
@@ -110,7 +115,7 @@ def _span(ctx: _Ctx, p, fb: int) -> tuple[date, date]:
         fbb = yb if yb is not None else (ya if ya is not None else fb)
         start = _span(ctx, a, fa)[0]
         bs, be = _span(ctx, b, fbb)
-        end = bs - timedelta(days=1) if p.before else be
+        end = ctx.day_before(bs) if p.before else be
         ctx.order(start, end)
         return start, end
     raise AssertionError(p)  # pragma: no cover
@@ -175,7 +180,7 @@ def _resolve(items, ctx: _Ctx, year: int) -> tuple[tuple[Period, ...], str | Non
         if it.op == "from":
             periods.append(Period(start, None))
         elif it.op == "before":
-            periods.append(Period(None, start - timedelta(days=1)))
+            periods.append(Period(None, ctx.day_before(start)))
         elif it.op == "by":
             periods.append(Period(None, end))
         else:

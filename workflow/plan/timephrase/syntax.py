@@ -25,7 +25,8 @@ def _tokenize(text: str) -> list[tuple[str, int, int, str]]:
     for m in _TOKEN_RE.finditer(text):
         raw = m.group()
         c = raw[0]
-        if c.isdigit():
+        # isdecimal, not isdigit: "²", "①" are digits that int() refuses (and \d does not match)
+        if c.isdecimal():
             out.append((raw, m.start(), m.end(), "n"))
         elif c.isalpha():
             low = raw.lower()
