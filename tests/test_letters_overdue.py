@@ -230,3 +230,11 @@ def test_every_letter_is_in_word_schema_order(tmp_path):
     assert len(docs) >= 2 + len(LATE_WARDS)
     for p in docs:
         assert order_problems(p) == [], p.name
+
+
+def test_overdue_on_a_letter_file_says_so_once(capsys):
+    letter = ROOT / "config/letters/cat-hai-2024.yaml"
+    assert main(["overdue", str(letter), "--on", "2024-11-05"]) == 2
+    err = capsys.readouterr().err
+    assert f"{letter}:3:7: kind: đây là tệp công văn" in err and "kehoach overdue" in err
+    assert err.count("lỗi:") == 1 and "sections" not in err

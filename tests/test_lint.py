@@ -510,3 +510,10 @@ def test_only_the_annex_not_pointed_to_is_reported(tmp_path):
                          " (chi tiết tại Phụ lục I)")
     [f] = lint_docx(path)
     assert f.rule == "ND30-PHU-LUC" and "“Phụ lục II”" in f.message and "Phụ lục II" in f.location["excerpt"]
+
+
+def test_cli_lint_of_a_yaml_file_says_to_build_first(capsys):
+    plan = ROOT / "config/plans/ba-dinh-2024.yaml"
+    assert main(["lint", str(plan)]) == 2
+    err = capsys.readouterr().err
+    assert "tệp YAML" in err and f"kehoach build {plan}" in err and "PackageNotFound" not in err

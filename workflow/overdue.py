@@ -40,6 +40,9 @@ def find_overdue(plan_path: str | Path, *, on: date, status: str | Path | None =
     Raises :class:`InputError` for a bad plan, status file or wording file, or a new
     deadline not after ``on`` (nothing is written then).
     """
+    from .plan.letter import require_plan
+
+    require_plan(plan_path, "overdue")
     lp = load_plan(plan_path)
     st = load_status(status, lp)
     pairs = late_pairs(lp, st, on=on, co_owners=co_owners)

@@ -168,6 +168,10 @@ def lint_docx(path: str | Path) -> list[Finding]:
     path = Path(path)
     if not path.is_file():
         raise InputError(Problem(file=str(path), message="không có tệp này"))
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise InputError(Problem(file=str(path), message=(
+            "đây là tệp YAML, không phải văn bản .docx; dựng văn bản trước "
+            f"(kehoach build {path}) rồi kiểm tra tệp .docx trong thư mục out/")))
     try:
         view = DocxView(path)
     except Exception as e:  # python-docx raises several kinds for a non-docx file

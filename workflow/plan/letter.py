@@ -313,3 +313,12 @@ def file_kind(path: str | Path) -> str:
         known = ", ".join(f"'{k}' ({v})" for k, v in FILE_KINDS.items())
         raise InputError(pos.problem(("kind",), f"không hiểu loại tệp {str(kind)!r}; dùng {known}"))
     return kind
+
+
+def require_plan(path: str | Path, command: str) -> None:
+    """Raise :class:`InputError` (at the ``kind`` line) when ``path`` is a letter file
+    given to a command that needs a plan, instead of judging the letter as a plan."""
+    data, pos = yamlsource.load(path)
+    if isinstance(data, dict) and data.get("kind") == "cong-van":
+        raise InputError(pos.problem(("kind",), f"đây là tệp công văn; lệnh `kehoach {command}` "
+                                                "cần tệp kế hoạch (ví dụ config/plans/…)"))
