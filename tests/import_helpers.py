@@ -17,6 +17,20 @@ from docx_helpers import seed_path  # noqa: E402
 from workflow.plan.loader import LoadedPlan, task_text
 
 SEED_001 = seed_path("001")
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "config" / "plans" / "ba-dinh-2024.yaml"
+SAMPLE_UNITS = ROOT / "config" / "units" / "ba-dinh.yaml"
+
+
+def copy_sample(into: Path) -> Path:
+    """The sample plan and its units file copied under ``into`` (same plans/ units/ layout, so
+    its relative units_file still works); returns the copied plan."""
+    import shutil
+
+    for sub, f in (("plans", SAMPLE), ("units", SAMPLE_UNITS)):
+        (into / sub).mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, into / sub / f.name)
+    return into / "plans" / SAMPLE.name
 
 
 def norm(s: str | None) -> str:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from import_helpers import docx_text, norm
+from import_helpers import copy_sample, docx_text, norm
 
 from workflow.cli import main
 from workflow.errors import InputError
@@ -149,16 +149,11 @@ def test_both_bad_plans_are_reported_at_once(tmp_path):
 def test_rolled_over_plan_shows_only_the_words_that_changed(tmp_path, capsys):
     """A year's plan against its roll-over: each reworded task is one short line, not the
     whole sentence twice."""
-    import shutil
-
     from workflow.plan.rollover import roll_plan
 
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "units").mkdir()
-    shutil.copy(SAMPLE, tmp_path / "plans" / SAMPLE.name)
-    shutil.copy(UNITS, tmp_path / "units" / UNITS.name)
-    rolled = roll_plan(tmp_path / "plans" / SAMPLE.name, year=2025)
-    rc = main(["diff", str(tmp_path / "plans" / SAMPLE.name), str(rolled.target)])
+    src = copy_sample(tmp_path)
+    rolled = roll_plan(src, year=2025)
+    rc = main(["diff", str(src), str(rolled.target)])
     out = capsys.readouterr().out
     assert rc == 1
     assert 'nội dung: "…mù chữ năm 2024 (tháng 2/2024)." → "…mù chữ năm 2025 (tháng 2/2025)."' in out

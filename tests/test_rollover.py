@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+from import_helpers import copy_sample
 
 from workflow.cli import main
 from workflow.errors import InputError
@@ -33,11 +33,7 @@ CITATIONS = [
 @pytest.fixture()
 def plan_dir(tmp_path):
     """The sample plan and its units file copied into tmp_path (same layout)."""
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "units").mkdir()
-    shutil.copy(SAMPLE, tmp_path / "plans" / SAMPLE.name)
-    shutil.copy(ROOT / "config" / "units" / "ba-dinh.yaml", tmp_path / "units" / "ba-dinh.yaml")
-    return tmp_path / "plans"
+    return copy_sample(tmp_path).parent
 
 
 def _shift(d: date | None, years: int) -> date | None:

@@ -178,7 +178,8 @@ def _read_docx(path: Path) -> list[Line]:
 
 
 def _para_line(p, ref: str, where: str = "body") -> Line | None:
-    text = clean(p.text)
+    raw = p.text
+    text = clean(raw)
     if not text:
         return None
     runs = [r for r in p.runs if r.text.strip()]
@@ -190,7 +191,7 @@ def _para_line(p, ref: str, where: str = "body") -> Line | None:
 
     bold = bool(runs) and all(is_bold(r) for r in runs)
     italic = bool(runs) and all((r.italic if r.italic is not None else style_italic) for r in runs)
-    if "\t" in p.text.strip():  # pieces typed apart with tabs (a header without a table)
+    if "\t" in raw.strip():  # pieces typed apart with tabs (a header without a table)
         pieces: list[list] = [[]]
         for r in p.runs:
             for k, part in enumerate(r.text.split("\t")):
