@@ -273,3 +273,14 @@ def test_a_value_outside_its_choices_is_explained_in_vietnamese(tmp_path, capsys
     err = capsys.readouterr().err
     assert "annex.table.align[0]" in err and "'center'" in err and "'giua'" in err
     assert "Input should" not in err
+
+
+@pytest.mark.parametrize("when, ok", [("{day: 31, month: 2, year: 2024}", False),
+                                      ("{day: 5, month: 2}", True), ("{month: 10}", True),
+                                      ("2024-02-05", True)])
+def test_letter_date_may_be_blank_but_must_exist(when, ok, tmp_path, capsys):
+    path = _write(tmp_path, SMALL.replace("date: 2024-02-05", f"date: {when}"))
+    assert main(["check", str(path)]) == (0 if ok else 2)
+    err = capsys.readouterr().err
+    if not ok:
+        assert f"{path}:7:" in err and "document.date: ngày 31/2/2024 không có thật" in err

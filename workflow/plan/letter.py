@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +19,7 @@ from pydantic import Field, field_validator, model_validator
 from ..errors import InputError, Problem, ProblemList
 from . import yamlsource
 from .loader import _suggest, validate_model
-from .models import Block, Model, Signer, Unit
+from .models import Block, DocDate, Model, Signer, Unit
 from .yamlsource import Positions
 
 # ND30 type abbreviations: a công văn's symbol must not start with one of them.
@@ -28,28 +27,11 @@ TYPE_ABBREVIATIONS = ("KH", "BC", "QĐ", "TB", "TTr", "HD", "CTr", "BB", "GM", "
                       "QyĐ", "PA", "ĐA", "CĐ")
 
 
-class LetterDate(Model):
+class LetterDate(DocDate):
     """The letter's date; a draft may leave day, month and even year blank."""
 
-    day: int | None = Field(None, ge=1, le=31, description="Ngày (để trống trong bản dự thảo)")
     month: int | None = Field(None, ge=1, le=12, description="Tháng (có thể để trống)")
     year: int | None = Field(None, ge=1945, le=2100, description="Năm (có thể để trống)")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_date(cls, v):
-        if isinstance(v, date):
-            return {"day": v.day, "month": v.month, "year": v.year}
-        return v
-
-    @model_validator(mode="after")
-    def _real_date(self):
-        if self.day is not None and self.month is not None and self.year is not None:
-            try:
-                date(self.year, self.month, self.day)
-            except ValueError:
-                raise ValueError(f"ngày {self.day}/{self.month}/{self.year} không có thật") from None
-        return self
 
 
 class LetterDocument(Model):

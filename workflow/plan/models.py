@@ -38,7 +38,7 @@ class DocDate(Model):
 
     @model_validator(mode="after")
     def _real_date(self):
-        if self.day is not None and self.month is not None:
+        if self.day is not None and self.month is not None and self.year is not None:
             try:
                 date(self.year, self.month, self.day)
             except ValueError:
@@ -46,7 +46,7 @@ class DocDate(Model):
         return self
 
     def as_date(self) -> date | None:
-        if self.day and self.month:
+        if self.day and self.month and self.year:
             return date(self.year, self.month, self.day)
         return None
 
