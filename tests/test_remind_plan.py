@@ -223,3 +223,23 @@ def test_mail_waiting_for_a_retry_loses_a_task_removed_meanwhile(tmp_path, capsy
     # nothing is left to go later
     rc, out, _ = _run(capsys, "remind", "run-due", *common, "--now", "2024-09-23T12:00", "--json")
     assert json.loads(out)["sent"] == [] and len(smtp.sink.raw) == 2
+
+
+def test_plan_text_reads_as_a_calendar_per_unit(tmp_path, capsys):
+    """`remind plan` groups each unit's reminders by sending day (one mail a day), with the
+    weekday and a Vietnamese date; --from keeps what is still to come."""
+    plan = write_plan(tmp_path / "kh.yaml")
+    settings = write_settings(tmp_path / "settings.yaml", port=None)
+    rc, out, err = _run(capsys, "remind", "plan", str(plan), "--settings", str(settings),
+                        "--unit", "pgd", "--from", "2024-09-23")
+    assert rc == 0, err
+    assert "Nhắc vào ngày bắt đầu của một khoảng thời gian, trước hạn cuối 7, 3, 1 ngày và " \
+           "đúng ngày hạn cuối; gửi lúc 07:30; mỗi đơn vị mỗi ngày một thư." in out
+    assert "  8 thư, 12 lời nhắc\n" in out
+    assert "  Thứ Hai, 23/09/2024 lúc 07:30\n      Còn 7 ngày: Báo cáo" in out
+    assert "16/09/2024" not in out and "2024-09" not in out  # --from; no ISO dates
+    assert out.count("Thứ Hai, 30/09/2024") == 1  # two tasks that day: one heading, one mail
+    assert "Tổng: 8 thư (12 lời nhắc) cho 1 đơn vị" in out
+    rc, out, err = _run(capsys, "remind", "plan", str(plan), "--settings", str(settings),
+                        "--from", "23/9")
+    assert rc == 2 and "--from: không hiểu thời điểm '23/9'" in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -23,6 +25,27 @@ json_opt = click.option("--json", "as_json", is_flag=True, help="In kết quả 
 dry_opt = click.option("--dry-run", is_flag=True, help="Chỉ xem trước, không gửi, không ghi gì")
 
 
+EVENTS = {"sync": "cập nhật", "cancelled": "hủy", "missed": "bỏ lỡ", "failed": "thất bại",
+          "in-doubt": "gián đoạn", "deferred": "hoãn", "withdrawn": "rút thư"}
+STATES = {"planned": "chờ gửi", "queued": "đã soạn, chờ gửi", "sending": "đang gửi",
+          "sent": "đã gửi", "missed": "bỏ lỡ", "cancelled": "đã hủy", "failed": "không gửi được"}
+_KEY = re.compile(r"[^|\s]+\|([^|]+)\|([^|]+)\|([^|]+)\|(\d{4})-(\d\d)-(\d\d)")
+
+
+def _key_text(m: re.Match) -> str:
+    """'plan|task|unit|con-3|2024-09-30' → 'task → unit (nhắc trước 3 ngày, hạn 30/09/2024)'."""
+    task, unit, kind, y, mo, d = m.groups()
+    day = f"{d}/{mo}/{y}"
+    what = {"bat-dau": f"nhắc ngày bắt đầu {day}", "han-cuoi": f"nhắc đúng hạn {day}"}.get(
+        kind, f"nhắc trước {kind.removeprefix('con-')} ngày, hạn {day}")
+    return f"{task} → {unit} ({what})"
+
+
+def readable(text: str) -> str:
+    """Reminder keys inside a ledger text made readable for the office."""
+    return _KEY.sub(_key_text, text)
+
+
 def _db(db: Path | None) -> Path:
     from ..reminders.service import DEFAULT_DB
 
@@ -42,28 +65,48 @@ def remind():
 @status_opt
 @settings_opt
 @click.option("--unit", default=None, help="Chỉ xem một đơn vị (mã đơn vị)")
+@click.option("--from", "since", default=None,
+              help="Chỉ xem các thư gửi từ ngày này trở đi (2024-09-01; mặc định: cả năm)")
 @json_opt
 @dry_opt
-def plan_cmd(plan, status, settings_path, unit, as_json, dry_run):
-    from ..reminders.service import plan_reminders
+def plan_cmd(plan, status, settings_path, unit, since, as_json, dry_run):
+    from ..reminders.service import load_settings, parse_now, plan_reminders
 
-    view = plan_reminders(plan=plan, status=status, settings=settings_path, unit=unit)
+    s = load_settings(settings_path)
+    start = parse_now(since, s, "--from")
+    view = plan_reminders(plan=plan, status=status, settings=s, unit=unit,
+                          since=start.date() if start else None)
     if as_json:
         echo_json(view.to_json())
         return
+    _print_plan(view)
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def _print_plan(view) -> None:
+    """Per unit, one heading per sending day (one mail when digests are on), then its tasks."""
     click.echo(f"Nhắc việc theo {view.ref}")
+    click.echo(view.rule)
     for u in view.units:
-        to = ", ".join(u["emails"]) or "KHÔNG CÓ ĐỊA CHỈ THƯ"
+        to = ", ".join(u["emails"]) or "KHÔNG CÓ ĐỊA CHỈ THƯ: không gửi được"
         click.echo(f"\n{u['label']} ({u['unit']}) — {to}")
+        click.echo(f"  {u['mails']} thư, {len(u['reminders'])} lời nhắc")
+        day = None
         for r in u["reminders"]:
-            mark = "" if r["sendable"] else "  [không gửi được]"
-            click.echo(f"  {r['due'][:16].replace('T', ' ')}  {r['status']}: {r['summary']} — "
-                       f"{r['deadline']}{mark}")
+            at = datetime.fromisoformat(r["due"])
+            if at.date() != day:
+                day = at.date()
+                click.echo(f"  {WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y} lúc {at:%H:%M}")
+            click.echo(f"      {r['status']}: {r['summary']} — {r['deadline']}")
     for w in view.warnings:
         click.echo(str(w), err=True)
     n = sum(len(u["reminders"]) for u in view.units)
-    click.echo(f"\n{n} lời nhắc cho {len(view.units)} đơn vị; {len(view.computed.done)} bỏ qua vì "
-               f"đã hoàn thành; {len(view.computed.undated)} nhiệm vụ không có ngày cụ thể; "
+    mails = sum(u["mails"] for u in view.units)
+    click.echo(f"\nTổng: {mails} thư ({n} lời nhắc) cho {len(view.units)} đơn vị; "
+               f"{len(view.computed.done)} lời nhắc bỏ qua vì đã hoàn thành; "
+               f"{len(view.computed.undated)} nhiệm vụ không có ngày cụ thể (không nhắc); "
                f"{len(view.warnings)} cảnh báo.")
 
 
@@ -89,7 +132,7 @@ def sync_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
     for w in res.warnings:
         click.echo(str(w), err=True)
     for key, reason in res.cancelled:
-        click.echo(f"  hủy  {key}: {reason}")
+        click.echo(f"  hủy  {readable(key)}: {reason}")
     head = "Xem trước (chưa ghi): " if dry_run else ""
     click.echo(f"{head}{res.plan}: thêm {res.added}, dời/cập nhật {res.rescheduled}, "
                f"khôi phục {res.restored}, hủy {len(res.cancelled)}, giữ nguyên {res.unchanged}; "
@@ -105,7 +148,8 @@ def _print_run(res) -> None:
         again = f" (thử lại lúc {m['next_try'][:16].replace('T', ' ')})" if m.get("next_try") else ""
         click.echo(f"  LỖI      {m['unit']}: {m['error']}{again}")
     for m in res.missed:
-        click.echo(f"  bỏ lỡ    {m['unit']}: {m['task']} (ngày nhắc {m['due'][:10]})")
+        y, mo, d = m["due"][:10].split("-")
+        click.echo(f"  bỏ lỡ    {m['unit']}: {m['task']} (ngày nhắc {d}/{mo}/{y})")
     for msgid in res.in_doubt:
         click.echo(f"  gửi lại  {msgid} (tiến trình trước dừng giữa chừng)")
     head = "Xem trước (không gửi): " if res.dry_run else ""
@@ -189,7 +233,9 @@ def log_cmd(db, settings_path, limit, as_json):
             extra = f" — {e['error']}" if e.get("error") else ""
             click.echo(f"{at}  {what:<9} {e['unit']}: {e['subject']}{extra}")
         else:
-            click.echo(f"{at}  {e['kind']:<9} {e['detail']}")
-    states = ", ".join(f"{k}: {v}" for k, v in sorted(data["counts"].items())) or "trống"
-    click.echo(f"Lời nhắc theo trạng thái — {states}. Lần gửi tới: "
-               f"{(data['next'] or 'không có')[:16].replace('T', ' ')}")
+            click.echo(f"{at}  {EVENTS.get(e['kind'], e['kind']):<9} {readable(e['detail'])}")
+    states = ", ".join(f"{STATES.get(k, k)}: {v}" for k, v in sorted(data["counts"].items())) \
+        or "trống"
+    nxt = datetime.fromisoformat(data["next"]).strftime("%d/%m/%Y %H:%M") if data["next"] \
+        else "không có"
+    click.echo(f"Lời nhắc theo trạng thái — {states}. Lần gửi tới: {nxt}")

@@ -30,7 +30,7 @@ def resolve_settings(settings: Settings | str | Path | None) -> Settings:
     return settings if isinstance(settings, Settings) else load_settings(settings)
 
 
-def parse_now(text: str | None, settings: Settings) -> datetime | None:
+def parse_now(text: str | None, settings: Settings, option: str = "--now") -> datetime | None:
     """'2024-09-23' (at the send hour) or '2024-09-23T07:30' (local time unless an offset is
     given) → an aware datetime. Raises :class:`InputError` on anything else."""
     if text is None:
@@ -41,7 +41,7 @@ def parse_now(text: str | None, settings: Settings) -> datetime | None:
                                     tzinfo=settings.tz)
         dt = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(Problem(file="<dòng lệnh>", field="--now",
+        raise InputError(Problem(file="<dòng lệnh>", field=option,
                                  message=f"không hiểu thời điểm '{text}'; viết dạng 2024-09-23 "
                                          "hoặc 2024-09-23T07:30")) from None
     return dt if dt.tzinfo else dt.replace(tzinfo=settings.tz)
@@ -65,19 +65,22 @@ class PlanView:
     ref: str
     computed: Computed
     units: list[dict]
+    rule: str = ""  # when mails go, in one Vietnamese sentence
 
     @property
     def warnings(self) -> list[Problem]:
         return self.computed.warnings
 
     def to_json(self) -> dict:
-        return {"plan": self.plan, "ref": self.ref, "units": self.units,
+        return {"plan": self.plan, "ref": self.ref, "rule": self.rule, "units": self.units,
                 "done": len(self.computed.done), "undated_tasks": self.computed.undated,
                 "warnings": [w.to_json() for w in self.warnings]}
 
 
-def plan_reminders(*, plan, status=None, settings=None, unit: str | None = None) -> PlanView:
-    """What goes when, per unit (reminders without an address are listed, with a warning)."""
+def plan_reminders(*, plan, status=None, settings=None, unit: str | None = None,
+                   since: date | None = None) -> PlanView:
+    """What goes when, per unit (reminders without an address are listed, with a warning);
+    with ``since``, only what goes on or after that day."""
     s = resolve_settings(settings)
     lp, st = _load(plan, status)
     if unit is not None and unit not in lp.units:
@@ -86,7 +89,7 @@ def plan_reminders(*, plan, status=None, settings=None, unit: str | None = None)
     c = compute(lp, s, st)
     by_unit: dict[str, dict] = {}
     for r, sendable in [(r, True) for r in c.reminders] + [(r, False) for r in c.no_address]:
-        if unit is not None and r.unit != unit:
+        if (unit is not None and r.unit != unit) or (since is not None and r.due_date < since):
             continue
         u = by_unit.setdefault(r.unit, {"unit": r.unit, "label": r.unit_label,
                                         "emails": list(r.emails), "reminders": []})
@@ -97,7 +100,23 @@ def plan_reminders(*, plan, status=None, settings=None, unit: str | None = None)
     units = sorted(by_unit.values(), key=lambda u: u["unit"])
     for u in units:
         u["reminders"].sort(key=lambda x: (x["due"], x["task"]))
-    return PlanView(plan=plan_key(lp), ref=plan_reference(lp), computed=c, units=units)
+        u["mails"] = len({x["due"][:10] for x in u["reminders"]}) if s.reminders.digest \
+            else len(u["reminders"])
+    return PlanView(plan=plan_key(lp), ref=plan_reference(lp), computed=c, units=units,
+                    rule=_rule(s))
+
+
+def _rule(s: Settings) -> str:
+    r = s.reminders
+    parts = (["vào ngày bắt đầu của một khoảng thời gian"] if r.on_start else [])
+    before = [str(n) for n in r.offsets if n]
+    if before:
+        parts.append(f"trước hạn cuối {', '.join(before)} ngày")
+    if 0 in r.offsets:
+        parts.append("đúng ngày hạn cuối")
+    when = " và ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+    digest = "mỗi đơn vị mỗi ngày một thư" if r.digest else "mỗi lời nhắc một thư"
+    return f"Nhắc {when or '(không có ngày nhắc nào)'}; gửi lúc {r.send_at}; {digest}."
 
 
 # --- remind sync ---------------------------------------------------------------------------
