@@ -74,7 +74,8 @@ def test_each_criterion_at_below_above_threshold(tmp_path, cid, dbkk, num, den, 
     ev = run(tmp_path, rows)
     at_c, below_c, above_c = (check(ev, i, cid) for i in range(3))
     assert at_c.threshold == Fraction(threshold, 100)
-    assert at_c.dbkk == (dbkk and at_c.dbkk)  # variant flag only when the law has one
+    # the ĐBKK variant applies only where the law has one (not to the 6-year-olds' criterion)
+    assert at_c.dbkk is (dbkk and not cid.endswith(".vao_lop1"))
     assert (at_c.num, at_c.den) == (at, total)
     assert at_c.met is True and below_c.met is False and above_c.met is True
     assert below_c.margin == Fraction(-1, total)
