@@ -15,6 +15,15 @@ import yaml
 NASTY = 'A&B <c> "d"'  # goes into every field a mail shows
 
 
+def run(capsys, *args) -> tuple[int, str, str]:
+    """`kehoach ARGS…` in this process: (exit code, stdout, stderr)."""
+    from workflow.cli import main
+
+    rc = main(list(args))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

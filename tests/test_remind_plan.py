@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tests.remind_helpers import SmtpServer, write_plan, write_settings
-from workflow.cli import main
+from tests.remind_helpers import run as _run
 
 
 @pytest.fixture
@@ -17,12 +17,6 @@ def smtp():
     server = SmtpServer().start()
     yield server
     server.stop()
-
-
-def _run(capsys, *args) -> tuple[int, str, str]:
-    rc = main(list(args))
-    out, err = capsys.readouterr()
-    return rc, out, err
 
 
 def test_plan_lists_reminders_per_unit_and_warns_about_missing_address(tmp_path, capsys):

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.remind_helpers import NASTY, SmtpServer, body_parts, write_plan, write_settings
-from workflow.cli import main
+from tests.remind_helpers import run as _run
 
 PASSWORD = "Mk-bi-mat&<9>\"x-7f3q"
 
@@ -22,12 +22,6 @@ def smtp():
     server = SmtpServer().start()
     yield server
     server.stop()
-
-
-def _run(capsys, *args) -> tuple[int, str, str]:
-    rc = main(list(args))
-    out, err = capsys.readouterr()
-    return rc, out, err
 
 
 def _setup(tmp_path, port, **reminders):

@@ -46,6 +46,13 @@ def readable(text: str) -> str:
     return _KEY.sub(_key_text, text)
 
 
+def ledger_opts(f):
+    """--status --db --settings --now --json --dry-run, shared by sync and run-due."""
+    for opt in (dry_opt, json_opt, now_opt, settings_opt, db_opt, status_opt):
+        f = opt(f)
+    return f
+
+
 def _db(db: Path | None) -> Path:
     from ..reminders.service import DEFAULT_DB
 
@@ -114,12 +121,7 @@ def _print_plan(view) -> None:
                              "hoặc tệp trạng thái): thêm việc mới, dời ngày đã đổi, hủy việc đã "
                              "bỏ hoặc đã xong.")
 @click.argument("plan", type=click.Path(path_type=Path))
-@status_opt
-@db_opt
-@settings_opt
-@now_opt
-@json_opt
-@dry_opt
+@ledger_opts
 def sync_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
     from ..reminders.service import load_settings, parse_now, sync_plan
 
@@ -161,12 +163,7 @@ def _print_run(res) -> None:
 @remind.command("run-due", help="Gửi mọi thư nhắc đã đến hạn mà chưa gửi (cho cron, người vận "
                                 "hành và kiểm thử). Có KẾ_HOẠCH thì cập nhật sổ theo kế hoạch trước.")
 @click.argument("plan", type=click.Path(path_type=Path), required=False)
-@status_opt
-@db_opt
-@settings_opt
-@now_opt
-@json_opt
-@dry_opt
+@ledger_opts
 def run_due_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
     from ..reminders.service import load_settings, parse_now, run_due
 
