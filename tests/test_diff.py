@@ -107,7 +107,9 @@ def test_draft_letter_goes_to_the_affected_units_only(tmp_path, capsys):
     assert letter.exists() and str(letter) in out
     text = docx_text(letter)
     assert "V/v điều chỉnh Kế hoạch số" in text
-    kinh_gui = text[text.index("Kính gửi"):text.index("Thực hiện Kế hoạch")]
+    kinh_gui = text[text.index("Kính gửi"):text.index("Căn cứ Kế hoạch")]
+    # the issuer amends its own plan: it cites it ("Căn cứ"), it does not "carry it out" ("Thực hiện")
+    assert "Thực hiện Kế hoạch" not in text and "và tình hình triển khai thực tế, Ban Chỉ đạo" in text
     assert [n for n in ("Phòng Giáo dục và Đào tạo quận", "Ủy ban nhân dân 14 phường",
                         "Các trường Trung học cơ sở trên địa bàn quận") if n in kinh_gui] == [
         "Phòng Giáo dục và Đào tạo quận", "Ủy ban nhân dân 14 phường", "Các trường Trung học cơ sở trên địa bàn quận"]
