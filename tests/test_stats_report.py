@@ -270,3 +270,14 @@ def test_2025_province_sentences(tmp_path):
                for t in text)
     line = next(t for t in text if "chưa đạt chuẩn phổ cập giáo dục mầm non cho trẻ em từ 3 đến 5 tuổi" in t)
     assert "(theo tiêu chuẩn đối với tỉnh) do có 1/2 (50,00%) xã ĐBKK đạt chuẩn PCGD MN 3–5, yêu cầu ít nhất 85%" in line
+
+
+def test_evaluate_text_says_why_a_level_is_missed(tmp_path, capsys):
+    data = write_csv(tmp_path / "d.csv", [unit("Xã Một"), unit("Xã Hai", xmc_15_35_md1=1000, xmc_15_35_md2=1000),
+                                         unit("Xã Ba", dieu_kien_th=0)])
+    assert main(["evaluate", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "thcs1              PCGD THCS mức độ 1: chưa đạt điều kiện trước: XMC mức độ 1 — CHƯA ĐẠT" in out
+    assert "chưa đạt điều kiện trước: PCGD TH mức độ 1" in out
+    assert "th.dieu_kien       chưa đảm bảo điều kiện (Thông tư 07/2016/TT-BGDĐT) — CHƯA ĐẠT" in out
+    assert "ngưỡng 100%) — CHƯA ĐẠT" not in out

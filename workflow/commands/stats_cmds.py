@@ -61,7 +61,7 @@ def show(name: str, override: Path | None, as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON")
 def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bool, as_json: bool):
     from ..statistics.api import evaluate_file
-    from ..statistics.evaluate import level_name
+    from ..statistics.evaluate import MISSED, level_name, missed_prerequisites
     from ..statistics.vn import share, threshold
 
     ev = evaluate_file(data, criteria=criteria_name, override=override)
@@ -80,9 +80,17 @@ def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bo
         for c in u.checks:
             if c.kind != "rate" and c.met is not False:
                 continue
-            if show_all or c.met is not True:
+            if c.kind == "gate":
+                click.echo(f"    {c.id:<18} chưa đảm bảo điều kiện ({c.article}) — CHƯA ĐẠT")
+            elif show_all or c.met is not True:
                 verdict = {True: "đạt", False: "CHƯA ĐẠT", None: "chưa đánh giá"}[c.met]
                 click.echo(f"    {c.id:<18} {c.text}: {c.figure()} (ngưỡng {threshold(c.threshold)}) — {verdict}")
+        for p in cs.programmes:
+            missed = [lv for lv, st in sorted(u.status[p.id].items()) if st == MISSED]
+            names = missed_prerequisites(u, cs, p.id, missed[0]) if missed else []
+            if names:
+                click.echo(f"    {p.id + str(missed[0]):<18} {p.short} {level_name(p, missed[0])}: "
+                           f"chưa đạt điều kiện trước: {', '.join(names)} — CHƯA ĐẠT")
     p = ev.parent
     if p is not None:
         tier = next((t.name for t in cs.hierarchy if t.id == p.tier), p.tier)

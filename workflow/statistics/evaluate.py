@@ -258,6 +258,17 @@ def _shares(name: str, tier: str, members: list[tuple[dict, bool, str]], cs: Cri
     return ParentResult(name=name, tier=tier, levels=levels, shares=shares, members=[m[2] for m in members])
 
 
+def missed_prerequisites(u: UnitResult, cs: CriteriaSet, pid: str, level: int) -> list[str]:
+    """Readable names ('XMC mức độ 1') of the prerequisites of ``pid`` mức ``level`` that
+    unit ``u`` missed."""
+    out = []
+    for ref in cs.programme(pid).level(level).requires:
+        hit = cs.split_ref(ref)
+        if hit and u.status[hit[0]][hit[1]] == MISSED:
+            out.append(cs.ref_name(ref))
+    return out
+
+
 def level_name(p: Programme, level: int) -> str:
     if level == 0:
         return "chưa đạt"

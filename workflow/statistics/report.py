@@ -13,7 +13,15 @@ from fractions import Fraction
 from ..documents import vnformat
 from . import vn
 from .criteria import CriteriaSet, Programme, standard
-from .evaluate import MISSED, UNKNOWN, Evaluation, ParentResult, UnitResult, level_name
+from .evaluate import (
+    MISSED,
+    UNKNOWN,
+    Evaluation,
+    ParentResult,
+    UnitResult,
+    level_name,
+    missed_prerequisites,
+)
 from .meta import Meta
 
 SAMPLE_TEXT = ("(Số liệu mẫu, tự tạo để minh họa cách lập báo cáo; "
@@ -170,9 +178,9 @@ def _why(u: UnitResult, p: Programme, level: int, cs: CriteriaSet) -> str:
                 reasons.append(f"{c.text}: {c.figure()}, thấp hơn mức {vn.threshold(c.threshold)}")
     if not reasons:
         req = p.level(level).requires
-        missed = [r for r in req if (hit := cs.split_ref(r)) and u.status[hit[0]][hit[1]] == MISSED]
         if req:
-            reasons.append("chưa đạt điều kiện trước: " + ", ".join(cs.ref_name(r) for r in missed or req))
+            names = missed_prerequisites(u, cs, p.id, level) or [cs.ref_name(r) for r in req]
+            reasons.append("chưa đạt điều kiện trước: " + ", ".join(names))
     return u.name + (f" ({'; '.join(reasons)})" if reasons else "")
 
 
