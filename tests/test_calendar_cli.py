@@ -19,7 +19,7 @@ def test_calendar_command_writes_files_and_state(tmp_path, capsys):
     assert main(["calendar", str(plan), "-o", str(out)]) == 0
     text = capsys.readouterr().out
     assert "tat-ca.ics" in text and "Đã tạo 5 lịch" in text
-    state = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["calendar"]
+    state = json.loads((out / "lich.json").read_text(encoding="utf-8"))["calendar"]
     assert state["files"]["vp"] == "vp.ics" and len(state["events"]) == 17
     parse_both((out / "vp.ics").read_bytes())
     # the explicit subcommand is the same command

@@ -235,7 +235,7 @@ def test_bad_calendar_settings_are_reported_with_position(tmp_path):
 def test_unit_calendar_bytes_matches_the_file(tmp_path):
     lp = load_plan(write_plan(tmp_path / "p"))
     res = write_calendars(lp, out_dir=tmp_path / "cal", now=T0)
-    state = json.loads((tmp_path / "cal" / "manifest.json").read_text(encoding="utf-8"))
+    state = json.loads((tmp_path / "cal" / "lich.json").read_text(encoding="utf-8"))
     assert unit_calendar_bytes(lp, "truong-a", state=state, now=T1) == res.paths["truong-a"].read_bytes()
     assert unit_calendar_bytes(lp, "vp", state=res.state, now=T1) == res.paths["vp"].read_bytes()
     with pytest.raises(InputError, match="không có đơn vị 'truong-x'"):
@@ -270,7 +270,7 @@ def test_build_without_out_dir_writes_calendars_year_folder(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     res = build_plan(plan)
     assert (tmp_path / "calendars" / "2024" / "tat-ca.ics").exists()
-    assert (tmp_path / "calendars" / "2024" / "manifest.json").exists()
+    assert (tmp_path / "calendars" / "2024" / "lich.json").exists()
     assert ("lich", Path("calendars") / "2024" / "vp.ics") in res.outputs
     shutil.rmtree(tmp_path / "calendars")
 

@@ -162,3 +162,23 @@ def test_help_screens_are_vietnamese(capsys, argv):
     assert "Xem hướng dẫn này rồi thoát." in out
     for english in ("Usage:", "Options:", "Show this message", "[OPTIONS]", "INTEGER"):
         assert english not in out
+
+
+def test_out_dir_that_is_a_file_is_a_clear_error(tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    rc = main(["build", str(PLAN), "-o", str(afile / "x")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "Traceback" not in err
+    assert "trùng tên" in err or "không" in err
+
+
+def test_calendar_into_a_build_folder_keeps_the_build_manifest(tmp_path, capsys):
+    assert main(["build", str(PLAN), "-o", str(tmp_path)]) == 0
+    before = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert main(["calendar", str(PLAN), "-o", str(tmp_path)]) == 0
+    capsys.readouterr()
+    after = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert after == before
+    assert (tmp_path / "lich.json").is_file()

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from .errors import EXIT_BAD_INPUT, KehoachError
+from .errors import EXIT_BAD_INPUT, KehoachError, os_reason
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -170,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Đã dừng.", err=True)
         return 130
+    except OSError as e:
+        # A file or folder the user named cannot be read or written (e.g. -o is a file).
+        where = e.filename or ""
+        click.echo(f"lỗi: {where}: {os_reason(e)}" if where else f"lỗi: {os_reason(e)}", err=True)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
 

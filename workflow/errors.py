@@ -7,6 +7,7 @@ carries a Vietnamese message the user can act on.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,3 +104,20 @@ class ProblemList:
 
 def _order(p: Problem) -> tuple:
     return (p.file, p.line or 0, p.col or 0, p.field)
+
+
+_OS_REASONS = {
+    errno.ENOENT: "không có tệp hay thư mục này",
+    errno.ENOTDIR: "đã có một tệp (không phải thư mục) trùng tên",
+    errno.EEXIST: "đã có một tệp (không phải thư mục) trùng tên",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+    errno.ENOSPC: "hết chỗ trên đĩa",
+    errno.EROFS: "ổ đĩa chỉ đọc",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """A Vietnamese reason for the usual file-system errors (else the system's own text)."""
+    return _OS_REASONS.get(e.errno, e.strerror or str(e))

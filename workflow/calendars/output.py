@@ -1,23 +1,22 @@
 """Where the calendars go and where their state is kept; the `kehoach build` step.
 
 `kehoach calendar PLAN` writes calendars/<year>/ (or ``-o DIR``) and keeps the SEQUENCE /
-DTSTAMP state in that folder's manifest.json. `kehoach build` writes the same files (into
+DTSTAMP state in that folder's lich.json. `kehoach build` writes the same files (into
 calendars/<year>/, or DIR/calendars/ when built with ``-o DIR``), keeps the state both in
-that manifest.json and in the build manifest under "calendar".
+that lich.json and in the build manifest under "calendar".
 """
 
 from __future__ import annotations
 
-import errno
 from datetime import datetime
 from pathlib import Path
 
 from .. import manifest
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, os_reason
 from ..plan.loader import LoadedPlan
 from .ics import CalendarBuild, build_calendars
 
-STATE_FILE = "manifest.json"
+STATE_FILE = "lich.json"  # not manifest.json: -o may point at a build folder
 
 
 def default_dir(lp: LoadedPlan) -> Path:
@@ -29,7 +28,7 @@ def write_calendars(lp: LoadedPlan, *, out_dir: Path | None = None,
                     now: datetime | None = None) -> CalendarBuild:
     """Build the calendars into ``out_dir`` (default calendars/<year>/) and save the state.
 
-    The previous state is read from ``out_dir``/manifest.json, else ``fallback_state``.
+    The previous state is read from ``out_dir``/lich.json, else ``fallback_state``.
     Returns the :class:`CalendarBuild`. A missing or unreadable state is no error (the
     build then starts afresh: SEQUENCE 0, DTSTAMP now); a folder that cannot be created or
     written raises :class:`InputError` naming it.
@@ -51,15 +50,6 @@ def write_calendars(lp: LoadedPlan, *, out_dir: Path | None = None,
         raise InputError(Problem(file=str(e.filename or out), field="-o", message=(
             f"không ghi được lịch: {os_reason(e)}"))) from None
     return res
-
-
-def os_reason(e: OSError) -> str:
-    """A Vietnamese reason for the usual file-system errors (else the system's text)."""
-    reasons = {errno.ENOTDIR: "đã có một tệp (không phải thư mục) trùng tên",
-               errno.EEXIST: "đã có một tệp (không phải thư mục) trùng tên",
-               errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi",
-               errno.ENOSPC: "hết chỗ trên đĩa", errno.EROFS: "ổ đĩa chỉ đọc"}
-    return reasons.get(e.errno, e.strerror or str(e))
 
 
 def build_step(lp: LoadedPlan, res, template_dirs) -> None:
