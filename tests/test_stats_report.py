@@ -79,6 +79,8 @@ def test_report_passes_nd30_lint(tmp_path, inputs):
     findings = lint.lint_docx(tmp_path / "o" / "bao-cao-pcgd-xmc-2024.docx")
     errors = [f for f in findings if f.severity == "error"]
     assert errors == [], errors
+    # the body cites each annex (Phụ lục I–IV, one per programme)
+    assert [f for f in findings if f.rule == "ND30-PHU-LUC"] == []
 
 
 def test_report_from_plan(tmp_path, inputs, capsys):

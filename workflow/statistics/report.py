@@ -130,6 +130,8 @@ def body(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None, year: i
     for i, p in enumerate(ev.criteria.programmes, start=1):
         _h(out, "h2", f"{i}. {_cap(p.name)}")
         programme_part(out, ev, p, nar, previous=previous, year=year)
+        # the annexes follow the programmes' order; ND30 wants the body to cite each one
+        _h(out, "p", f"- Kết quả của từng {nar.unit_word}: chi tiết tại Phụ lục {vnformat.roman(i)} kèm theo.")
         if p.id in charts:
             out.append({"kind": "chart", "text": "", "image": charts[p.id]})
     return out
