@@ -663,3 +663,19 @@ def test_find_phrases_survives_odd_digits_and_dates():
 def test_find_phrases_empty():
     assert find_phrases("") == []
     assert find_phrases("Không có thời hạn nào ở đây.") == []
+
+
+@pytest.mark.parametrize("phrase,start,end", [
+    ("tháng 6 đến tháng 8/2025", date(2025, 6, 1), date(2025, 8, 31)),
+    ("ngày 05/9 đến ngày 30/9/2025", date(2025, 9, 5), date(2025, 9, 30)),
+    ("tháng 6 đến hết tháng 8/2025", date(2025, 6, 1), date(2025, 8, 31)),
+    ("ngày 01/10 tới ngày 20/10/2024", date(2024, 10, 1), date(2024, 10, 20)),
+])
+def test_range_written_without_tu(phrase, start, end):
+    r = read_phrase(phrase, year=2025)
+    assert r.periods == (Period(start, end),)
+
+
+def test_range_without_tu_found_in_a_sentence():
+    s = "Điều tra bổ sung (tháng 6 đến tháng 8/2025) tại các phường."
+    assert [p for _, _, p in find_phrases(s)] == ["tháng 6 đến tháng 8/2025"]

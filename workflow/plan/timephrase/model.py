@@ -56,7 +56,8 @@ FORMS: tuple[str, ...] = (
     'tháng 2/2024 (cả tháng; cũng viết "tháng 02/2024", "tháng 2 năm 2024", "vào tháng 10/2024", "trong tháng 11/2024")',
     'tháng 3/2024 và tháng 8/2024 (nhiều thời hạn, ngăn bởi "và", "hoặc", dấu phẩy hoặc dấu chấm phẩy)',
     'từ tháng 5 đến tháng 8/2024 (khoảng tháng; năm ghi một lần ở cuối áp dụng cho cả hai đầu; cũng viết "tháng 5-8/2024", "từ tháng 8 năm 2022 đến hết tháng 9 năm 2022")',
-    'từ ngày 05/9 đến ngày 30/9/2024 (khoảng ngày; cũng viết "từ ngày 22 đến 28-12", "ngày 22-28/12/2024")',
+    'từ ngày 05/9 đến ngày 30/9/2024 (khoảng ngày; cũng viết "từ ngày 22 đến 28-12", "ngày 22-28/12/2024", '
+    '"ngày 05/9 đến ngày 30/9/2024")',
     'từ tháng 6/2024 (từ đó trở đi, không có ngày kết thúc; cũng viết "từ ngày 05/9/2024")',
     'trước ngày 05/11/2024 (hạn cuối là ngày liền trước, 04/11/2024; cũng viết "trước tháng 9/2024")',
     'chậm nhất ngày 15/6/2024 (hạn cuối tính cả ngày đó; cũng viết "chậm nhất là ngày 15/6/2024", "hạn cuối ngày 15/6/2024", "hạn chót 15/6/2024", "đến hết ngày 15/6/2024", "đến hết tháng 6/2024")',

@@ -223,6 +223,10 @@ class _Parser:
         a = self.point(i)
         if a is None:
             return None
+        e = self.range_end(a[1])  # "tháng 6 đến tháng 8/2025": a range written without "từ"
+        if e is not None:
+            before, pb, k2, ngay2 = e
+            return "at", _Span(a[0], pb, before), k2, False, a[2] or ngay2
         return "at", a[0], a[1], False, a[2]
 
     def range_end(self, k):
