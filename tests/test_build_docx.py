@@ -276,3 +276,21 @@ def test_shipped_template_matches_its_builder(tmp_path):
     a = Document(str(fresh)).element.xml
     b = Document(str(shipped)).element.xml
     assert a == b, "run: python -m workflow.documents.builders templates"
+
+
+def test_outputs_readable_by_others(tmp_path):
+    """Outputs are shared in the office: not the private 0600 of a temp file."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        res = build_plan(PLAN, out_dir=tmp_path / "o")
+        for _, p in res.outputs + [("manifest", res.manifest_path)]:
+            assert stat.S_IMODE(p.stat().st_mode) == 0o644, p.name
+        kh = res.outputs[0][1]
+        kh.chmod(0o664)  # a mode the user chose is kept on rebuild
+        build_plan(PLAN, out_dir=tmp_path / "o")
+        assert stat.S_IMODE(kh.stat().st_mode) == 0o664
+    finally:
+        os.umask(old)

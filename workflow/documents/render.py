@@ -33,6 +33,9 @@ def atomic_path(target: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        # mkstemp makes the file private (0600); the output is for the office to share, so it
+        # gets the mode of the file it replaces, else the usual one (0666 less the umask).
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -40,6 +43,15 @@ def atomic_path(target: Path):
         except FileNotFoundError:
             pass
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def render_docx(template: Path, context: dict, target: Path) -> Path:
