@@ -56,13 +56,27 @@ def full_text(path: Path) -> str:
 
 
 def missing_in_order(expected_text: str, actual_text: str) -> list[str]:
-    """Sentences of ``expected_text`` not found in ``actual_text`` in the same order."""
+    """Sentences of ``expected_text`` not found in ``actual_text`` in the same order.
+
+    A sentence counts only where it stands between spaces (or the ends of the text), so
+    "II." is not found inside "III." nor "3." inside "13.".
+    """
     actual = normalise(actual_text)
     pos, missing = 0, []
     for s in sentences(expected_text):
-        i = actual.find(s, pos)
+        i = _find_whole(actual, s, pos)
         if i < 0:
             missing.append(s)
         else:
             pos = i + len(s)
     return missing
+
+
+def _find_whole(text: str, part: str, start: int) -> int:
+    i = text.find(part, start)
+    while i >= 0:
+        end = i + len(part)
+        if (i == 0 or text[i - 1] == " ") and (end == len(text) or text[end] == " "):
+            return i
+        i = text.find(part, i + 1)
+    return -1

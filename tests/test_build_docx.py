@@ -45,6 +45,20 @@ def test_oracle_catches_a_dropped_sentence(built):
     assert missing_in_order(seed_body(), text)
 
 
+@pytest.mark.parametrize("right,wrong", [
+    ("II. NỘI DUNG", "III. NỘI DUNG"),                      # a wrong section number
+    ("3. Lập kế hoạch thực hiện", "13. Lập kế hoạch thực hiện"),  # a wrong item number
+    ("5. Phòng Nội vụ", "6. Phòng Nội vụ"),
+    ("- Lưu: VT, PGDĐT.", "- Lưu: VT."),
+    ("giải quyết./.", "giải quyết."),
+])
+def test_oracle_catches_a_changed_number_or_ending(built, right, wrong):
+    _, path = built
+    text = normalise(full_text(path))
+    assert right in text
+    assert missing_in_order(seed_body(), text.replace(right, wrong, 1))
+
+
 def test_page_a4_and_margins(built):
     _, path = built
     doc = Document(str(path))
