@@ -47,7 +47,7 @@ GOOD = textwrap.dedent("""\
 
 
 def line_of(text: str, needle: str) -> int:
-    for i, line in enumerate(text.splitlines(), start=1):
+    for i, line in enumerate(text.splitlines(keepends=True), start=1):
         if needle in line:
             return i
     raise AssertionError(f"{needle!r} not in text")
@@ -94,7 +94,22 @@ CASES = [
      "place:", "thẻ YAML"),
     ("duplicate-key", lambda t: t.replace("  place: Ba Đình\n", "  place: Ba Đình\n  place: Hà Nội\n"),
      "place: Hà Nội", "khóa 'place' bị lặp lại"),
-    ("tab-indent", lambda t: t.replace("  symbol: KH-PGDĐT", "\tsymbol: KH-PGDĐT"), None, "Tab"),
+    ("tab-indent", lambda t: t.replace("  symbol: KH-PGDĐT", "\tsymbol: KH-PGDĐT"), "\tsymbol", "Tab"),
+    ("indent-too-deep", lambda t: t.replace("  symbol: KH-PGDĐT", "   symbol: KH-PGDĐT"), "   symbol",
+     "dòng này thụt lề không thẳng cột với các khóa cùng cấp"),
+    ("indent-too-shallow", lambda t: t.replace("  symbol: KH-PGDĐT", " symbol: KH-PGDĐT"), " symbol",
+     "thụt lề sai"),
+    ("colon-unquoted", lambda t: t.replace("- task: Báo cáo kết quả.", "- task: Báo cáo kết quả: tháng 10."),
+     "kết quả: tháng", "chuỗi có dấu ':' cần đặt trong dấu nháy"),
+    ("quote-in-quotes", lambda t: t.replace("title: Công tác phổ cập giáo dục năm 2024",
+                                            "title: 'Công tác 'phổ cập' năm 2024'"),
+     "title: 'Công", "dấu nháy đơn phải viết đôi ('')"),
+    ("missing-dash", lambda t: t.replace("      - task: Báo cáo kết quả.", "        task: Báo cáo kết quả."),
+     "  task: Báo cáo", "khóa 'task' bị lặp lại (thiếu dấu '- ' ở đầu một mục mới của danh sách?)"),
+    ("blank-task", lambda t: t.replace("- task: Báo cáo kết quả.", "- task:"), "- task:\n",
+     "'task' chưa có nội dung"),
+    ("date-in-words", lambda t: t.replace("{day: 5, month: 2, year: 2024}", "ngày 5 tháng 2 năm 2024"),
+     "date:", "không đọc được ngày 'ngày 5 tháng 2 năm 2024': viết 05/02/2024"),
     ("two-kinds", lambda t: t.replace("      - Một đoạn văn.", "      - {p: Một, bullet: Hai}"),
      "{p: Một", "một mục chỉ được có một trong các khóa p, bullet"),
     ("impossible-date", lambda t: t.replace("{day: 5, month: 2, year: 2024}", "{day: 30, month: 2, year: 2024}"),
@@ -128,6 +143,16 @@ def test_broken_plan(tmp_path, capsys, name, mutate, needle, message):
     else:
         assert re.search(re.escape(plan) + r"(:\d+)?", err) or "khong-co.yaml" in err, err
     assert not out.exists() or not any(out.iterdir()), "nothing may be written for a bad plan"
+
+
+def test_date_written_as_people_write_it(tmp_path, capsys):
+    from docx import Document
+
+    text = GOOD.replace("{day: 5, month: 2, year: 2024}", "05/02/2024")
+    rc, err, out = run_build(tmp_path, text, capsys)
+    assert rc == 0, err
+    header = Document(str(out / "plan.docx")).tables[0].cell(1, 1).text
+    assert header == "Ba Đình, ngày 05 tháng 02 năm 2024"
 
 
 def test_every_problem_reported_at_once(tmp_path, capsys):

@@ -34,6 +34,12 @@ class DocDate(Model):
     def _from_date(cls, v):
         if isinstance(v, date):
             return {"day": v.day, "month": v.month, "year": v.year}
+        if isinstance(v, str):  # "05/02/2024", as people write dates
+            m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", v)
+            if not m:
+                raise ValueError(f"không đọc được ngày {v!r}: viết 05/02/2024, hoặc "
+                                 "{day: 5, month: 2, year: 2024} (bản dự thảo để trống ngày: day: null)")
+            return {"day": int(m[1]), "month": int(m[2]), "year": int(m[3])}
         return v
 
     @model_validator(mode="after")
@@ -151,6 +157,11 @@ class Block(Model):
     def _shorthand(cls, v):
         if isinstance(v, str):
             return {"p": v}
+        if isinstance(v, dict):
+            blank = [k for k in BLOCK_KINDS if k in v and not str(v[k] or "").strip()]
+            if blank:
+                raise ValueError(f"'{blank[0]}' chưa có nội dung: viết nội dung ngay sau "
+                                 f"'{blank[0]}:' (cùng dòng, hoặc các dòng dưới thụt lề thêm)")
         if isinstance(v, dict) and isinstance(v.get("deadline"), str):
             v = dict(v)
             v["deadline"] = [v["deadline"]]

@@ -9,6 +9,7 @@ tags are refused, and so are oversized files and alias bombs.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def loads(text: str, name: str = "<yaml>") -> tuple[object, Positions]:
                 file=name,
                 line=mark.line + 1 if mark else None,
                 col=mark.column + 1 if mark else None,
-                message=f"lỗi cú pháp YAML: {_vi_yaml(e.problem or e.context or str(e))}",
+                message=f"lỗi cú pháp YAML: {_explain(e, text)}",
             )) from None
         except yaml.YAMLError as e:
             raise InputError(Problem(file=name, message=f"lỗi cú pháp YAML: {e}")) from None
@@ -167,6 +168,36 @@ def _vi_yaml(problem: str) -> str:
     return problem
 
 
+_KEY_AT_START = re.compile(r"\s*[^\s:#'\"\-][^\s:]*:")
+
+
+def _explain(e: yaml.MarkedYAMLError, text: str) -> str:
+    """The Vietnamese message, made specific from the line where the parser stopped: the two
+    usual causes of LibYAML's terse messages are a key indented off its column and a quote
+    inside a quoted string."""
+    problem = e.problem or e.context or str(e)
+    mark = e.problem_mark
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines):
+        return _vi_yaml(problem)
+    line, col = lines[mark.line], mark.column
+    if "mapping values are not allowed" in problem:
+        key = _KEY_AT_START.match(line)
+        if key and key.end() - 1 == col:
+            return ("dòng này thụt lề không thẳng cột với các khóa cùng cấp ở dòng trên "
+                    "(hãy sửa số dấu cách đầu dòng); nếu đây là nội dung có dấu ':', "
+                    "hãy đặt cả chuỗi trong dấu nháy")
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        before = line[:col].rstrip()
+        if before.endswith("'") and before.count("'") >= 2:
+            return ("sau dấu nháy đóng chuỗi vẫn còn chữ: trong chuỗi đặt trong nháy đơn, dấu nháy "
+                    "đơn phải viết đôi ('') — hoặc đặt cả chuỗi trong nháy kép")
+        if before.endswith('"') and before.count('"') >= 2:
+            return ("sau dấu nháy đóng chuỗi vẫn còn chữ: trong chuỗi đặt trong nháy kép, dấu nháy "
+                    "kép phải viết \\\" — hoặc đặt cả chuỗi trong nháy đơn")
+    return _vi_yaml(problem)
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -196,9 +227,11 @@ def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
             key = key_node.value
             if key in result:
                 line, col = _mark(key_node)
+                hint = (" (thiếu dấu '- ' ở đầu một mục mới của danh sách?)"
+                        if path and isinstance(path[-1], int) else "")
                 raise InputError(Problem(file=pos.file, line=line, col=col,
                                          field=format_path(path + (key,)),
-                                         message=f"khóa '{key}' bị lặp lại"))
+                                         message=f"khóa '{key}' bị lặp lại{hint}"))
             pos.keys[path + (key,)] = _mark(key_node)
             result[key] = _convert(value_node, path + (key,), loader, pos, counter)
         return result
