@@ -142,7 +142,7 @@ def test_pdf_without_libreoffice_says_how_to_install(tmp_path, capsys, monkeypat
 
 
 @pytest.mark.parametrize("argv,expected", [
-    (["build"], "thiếu tham số PLAN"),
+    (["build"], "thiếu tham số TỆP.yaml"),
     (["buil"], "không có lệnh 'buil'"),
     (["when", "x", "--year", "abc"], "không phải số nguyên"),
     (["when", "--yearx", "3"], "có phải '--year'?"),
@@ -162,6 +162,18 @@ def test_help_screens_are_vietnamese(capsys, argv):
     assert "Xem hướng dẫn này rồi thoát." in out
     for english in ("Usage:", "Options:", "Show this message", "[OPTIONS]", "INTEGER"):
         assert english not in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["when"], ["check"], ["build"], ["agenda"], ["calendar", "publish"], ["overdue"],
+    ["remind", "plan"], ["remind", "sync"], ["remind", "run-due"], ["remind", "log"],
+    ["import"], ["diff"], ["criteria", "show"], ["evaluate"], ["report", "build"],
+    ["lint"], ["template", "check"]])
+def test_argument_names_in_help_are_vietnamese(capsys, argv):
+    assert main([*argv, "--help"]) == 0
+    out = capsys.readouterr().out
+    for english in ("PLAN", "PHRASE", "FILES", "SOURCE", "DATA", "NAME", "OLD", "RANGE"):
+        assert english not in out, english
 
 
 def test_out_dir_that_is_a_file_is_a_clear_error(tmp_path, capsys):

@@ -46,7 +46,8 @@ class VietnameseHelpFormatter(click.HelpFormatter):
             return text
 
         def vi_metavar(term: str) -> str:
-            for en, vn in (("INTEGER", "SỐ"), ("FLOAT", "SỐ"), ("TEXT", "CHUỖI"), ("PATH", "ĐƯỜNG_DẪN"),
+            for en, vn in (("INTEGER RANGE", "SỐ"), ("FLOAT RANGE", "SỐ"),
+                           ("INTEGER", "SỐ"), ("FLOAT", "SỐ"), ("TEXT", "CHUỖI"), ("PATH", "ĐƯỜNG_DẪN"),
                            ("FILENAME", "TỆP"), ("FILE", "TỆP"), ("DIRECTORY", "THƯ_MỤC")):
                 term = re.sub(rf"\b{en}\b", vn, term)
             return term

@@ -25,7 +25,7 @@ class DefaultGroup(click.Group):
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
              help="Lịch thời hạn (.ics) cho từng đơn vị.\n\n"
-                  "Ví dụ:  kehoach calendar config/plans/ba-dinh-2024.yaml\n\n"
+                  "\b\nVí dụ:  kehoach calendar config/plans/ba-dinh-2024.yaml\n"
                   "        kehoach calendar publish config/plans/ba-dinh-2024.yaml "
                   "--url http://127.0.0.1:5232/ --user vanphong")
 def calendar():
@@ -38,7 +38,7 @@ _OUT_HELP = "Thư mục lịch (mặc định calendars/<năm>)"
 @calendar.command("build", help="Tạo calendars/<năm>/<mã-đơn-vị>.ics cho mỗi đơn vị có thời hạn, "
                                 "và tat-ca.ics. Sự kiện giữ nguyên UID qua các lần tạo; "
                                 "ngày thay đổi thì SEQUENCE tăng.")
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None, help=_OUT_HELP)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 def build(plan: Path, out_dir: Path | None, as_json: bool):
@@ -67,7 +67,7 @@ def build(plan: Path, out_dir: Path | None, as_json: bool):
 @calendar.command("publish", help="Đưa lịch của từng đơn vị lên máy chủ CalDAV: tạo lịch nếu chưa "
                                   "có, cập nhật sự kiện đã đổi, xóa sự kiện đã bỏ. Mật khẩu lấy từ "
                                   "biến môi trường KEHOACH_CALDAV_PASSWORD.")
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path))
 @click.option("--url", required=True, help="Địa chỉ máy chủ CalDAV, ví dụ https://lich.example.org/")
 @click.option("--user", default=None, help="Tên đăng nhập")
 @click.option("--unit", "units", multiple=True, help="Chỉ đưa lịch của đơn vị này (lặp lại được)")
@@ -112,13 +112,13 @@ def parse_day(value: str | None, option: str) -> date | None:
 
 
 @click.command(help="Các thời hạn sắp tới, mỗi dòng một hạn với số ngày còn lại.\n\n"
-                    "Ví dụ:  kehoach agenda config/plans/ba-dinh-2024.yaml --unit p-kim-ma "
+                    "\b\nVí dụ:  kehoach agenda config/plans/ba-dinh-2024.yaml --unit p-kim-ma "
                     "--today 2024-09-01")
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path))
 @click.option("--unit", default=None, help="Chỉ nhiệm vụ của đơn vị này (chủ trì hoặc phối hợp)")
-@click.option("--from", "from_", default=None, help="Từ ngày (mặc định: hôm nay)")
-@click.option("--to", "to", default=None, help="Đến ngày (mặc định: 30 ngày sau ngày bắt đầu)")
-@click.option("--today", default=None, help="Coi ngày này là hôm nay (để tính số ngày còn lại)")
+@click.option("--from", "from_", metavar="NGÀY", default=None, help="Từ ngày (mặc định: hôm nay)")
+@click.option("--to", "to", metavar="NGÀY", default=None, help="Đến ngày (mặc định: 30 ngày sau ngày bắt đầu)")
+@click.option("--today", metavar="NGÀY", default=None, help="Coi ngày này là hôm nay (để tính số ngày còn lại)")
 @click.option("--status", "status_file", type=click.Path(path_type=Path), default=None,
               help="Tệp trạng thái: bỏ các nhiệm vụ đã xong")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")

@@ -13,7 +13,7 @@ from ..errors import EXIT_FINDINGS
 @click.command("import", help="Đọc một Kế hoạch (Word .docx hoặc văn bản .txt) thành tệp kế hoạch YAML.\n\n"
                               "Những chỗ chưa chắc chắn được giữ lại và đánh dấu bằng dòng \"# ?\".\n\n"
                               "Ví dụ:  kehoach import ke-hoach-2024.docx -o config/plans/ke-hoach-2024.yaml")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", metavar="KẾ_HOẠCH.docx|.txt", type=click.Path(path_type=Path))
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
               help="Tệp YAML kết quả (mặc định: cùng tên, đuôi .yaml, cạnh tệp gốc)")
 @click.option("--force", is_flag=True, help="Ghi đè nếu tệp kết quả đã có")
@@ -65,8 +65,8 @@ _MARK = {"changed": "~", "added": "+", "removed": "-"}
                     "(mã thoát 1 khi có khác biệt). --draft soạn công văn \"V/v điều chỉnh Kế hoạch …\" "
                     "gửi các đơn vị có thay đổi.\n\n"
                     "Ví dụ:  kehoach diff ke-hoach-cu.yaml ke-hoach-moi.yaml --draft -o out/")
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", metavar="CŨ", type=click.Path(path_type=Path))
+@click.argument("new", metavar="MỚI", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 @click.option("--draft", is_flag=True, help="Soạn công văn điều chỉnh (.docx) gửi các đơn vị có thay đổi")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,

@@ -33,9 +33,9 @@ DAY = _Day()
     "mà tệp trạng thái chưa ghi đơn vị đó hoàn thành. Nhiệm vụ của một nhóm (ví dụ UBND các "
     "phường) tính cho từng thành viên; đơn vị phối hợp không bị tính (thêm --co-owners để tính).\n\n"
     "Mã thoát: 0 không có ai chậm; 1 có cặp chậm hạn; 2 dữ liệu hoặc lệnh sai.\n\n"
-    "Ví dụ:  kehoach overdue config/plans/ba-dinh-2024.yaml --on 2024-11-05 "
+    "\b\nVí dụ:  kehoach overdue config/plans/ba-dinh-2024.yaml --on 2024-11-05 "
     "--status config/status/ba-dinh-2024.yaml --draft"))
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path))
 @click.option("--on", "on", type=DAY, required=True, help="Ngày xét (YYYY-MM-DD hoặc DD/MM/YYYY)")
 @click.option("--status", "status", type=click.Path(path_type=Path), default=None,
               help="Tệp trạng thái: nhiệm vụ nào đơn vị nào đã xong, ngày nào")

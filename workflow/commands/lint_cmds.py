@@ -14,9 +14,9 @@ SEV_VN = {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"}
 
 @click.command(help="Kiểm tra văn bản .docx (của kehoach hay soạn tay) theo thể thức Nghị định "
                     "30/2020/NĐ-CP. Mã thoát 1 khi có lỗi.\n\n"
-                    "Ví dụ:  kehoach lint out/2024/ba-dinh-2024.docx\n\n"
+                    "\b\nVí dụ:  kehoach lint out/2024/ba-dinh-2024.docx\n"
                     "        kehoach lint --rules   (danh sách quy tắc)")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, metavar="TỆP.docx...", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 @click.option("--strict", is_flag=True, help="Có cảnh báo cũng trả mã thoát 1")
 @click.option("--rules", "show_rules", is_flag=True, help="In bảng quy tắc rồi thoát")
@@ -68,9 +68,9 @@ def template():
 
 @template.command("check", help="Tìm thẻ mẫu bị tách đoạn, dấu nháy cong trong thẻ, thẻ thiếu "
                                 "đóng/mở, biến không có trong dữ liệu. Mã thoát 1 khi có vấn đề.\n\n"
-                                "Ví dụ:  kehoach template check mau/ke-hoach.docx "
+                                "\b\nVí dụ:  kehoach template check mau/ke-hoach.docx "
                                 "--plan config/plans/ba-dinh-2024.yaml")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, metavar="MẪU.docx...", type=click.Path(path_type=Path))
 @click.option("--plan", "plan", type=click.Path(path_type=Path), default=None,
               help="Tệp kế hoạch (hoặc công văn) để biết các biến có trong dữ liệu")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")

@@ -13,7 +13,7 @@ from ..errors import EXIT_FINDINGS, InputError, Problem
 
 @click.command(help="Xem một cụm thời hạn được hiểu thành những ngày nào.\n\n"
                     "Ví dụ:  kehoach when \"Từ ngày 05/9 đến ngày 30/9/2024\"")
-@click.argument("phrase")
+@click.argument("phrase", metavar="CỤM_THỜI_HẠN")
 @click.option("--year", type=int, default=None, help="Năm dùng khi cụm không ghi năm (mặc định: năm nay)")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 def when(phrase: str, year: int | None, as_json: bool):
@@ -25,7 +25,7 @@ def when(phrase: str, year: int | None, as_json: bool):
         msg = e.message
         if "\n" not in msg:
             msg += "\nCác dạng hiểu được:\n" + "\n".join(f"  - {f}" for f in FORMS)
-        raise InputError(Problem(file="<dòng lệnh>", field="PHRASE", message=msg)) from None
+        raise InputError(Problem(file="<dòng lệnh>", field="CỤM_THỜI_HẠN", message=msg)) from None
     data = reading.to_json()
     if as_json:
         echo_json(data)
@@ -52,7 +52,7 @@ def _vn(iso: str | None) -> str:
 @click.command(help="Kiểm tra tệp kế hoạch: lỗi (mã thoát 2) và cảnh báo (ngày nghỉ, ngày lễ, "
                     "ngoài năm kế hoạch, nhiệm vụ không có hạn). Tệp công văn (kind: cong-van) "
                     "được kiểm tra như khi dựng.")
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", metavar="KẾ_HOẠCH.yaml", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 @click.option("--strict", is_flag=True, help="Có cảnh báo thì trả mã thoát 1")
 def check(plan: Path, as_json: bool, strict: bool):
@@ -81,7 +81,7 @@ def check(plan: Path, as_json: bool, strict: bool):
 
 
 @click.command(help="Tạo văn bản từ tệp kế hoạch vào out/<năm>/ (hoặc -o THƯ_MỤC).")
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", metavar="TỆP.yaml", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Thư mục kết quả (mặc định out/<năm>)")
 @click.option("--pdf", is_flag=True, help="Xuất thêm PDF (cần LibreOffice)")

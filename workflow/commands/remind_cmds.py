@@ -68,7 +68,7 @@ def remind():
 
 
 @remind.command("plan", help="Xem lời nhắc nào gửi đơn vị nào, ngày nào (không gửi gì).")
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path))
 @status_opt
 @settings_opt
 @click.option("--unit", default=None, help="Chỉ xem một đơn vị (mã đơn vị)")
@@ -120,7 +120,7 @@ def _print_plan(view) -> None:
 @remind.command("sync", help="Cập nhật sổ nhắc việc theo kế hoạch (sau mỗi lần sửa kế hoạch "
                              "hoặc tệp trạng thái): thêm việc mới, dời ngày đã đổi, hủy việc đã "
                              "bỏ hoặc đã xong.")
-@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("plan", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path))
 @ledger_opts
 def sync_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
     from ..reminders.service import load_settings, parse_now, sync_plan
@@ -155,14 +155,14 @@ def _print_run(res) -> None:
     for msgid in res.in_doubt:
         click.echo(f"  gửi lại  {msgid} (tiến trình trước dừng giữa chừng)")
     head = "Xem trước (không gửi): " if res.dry_run else ""
-    via = f" qua {res.transport}" if res.transport and not res.dry_run else ""
+    via = {"maildir": " vào hộp thư đi", "smtp": " qua máy chủ thư"}.get(res.transport, "") if not res.dry_run else ""
     click.echo(f"{head}{res.now.isoformat(timespec='minutes')}: gửi {len(res.sent)} thư{via}, "
                f"lỗi {len(res.failed)}, bỏ lỡ {len(res.missed)}.")
 
 
 @remind.command("run-due", help="Gửi mọi thư nhắc đã đến hạn mà chưa gửi (cho cron, người vận "
                                 "hành và kiểm thử). Có KẾ_HOẠCH thì cập nhật sổ theo kế hoạch trước.")
-@click.argument("plan", type=click.Path(path_type=Path), required=False)
+@click.argument("plan", metavar="[KẾ_HOẠCH]", type=click.Path(path_type=Path), required=False)
 @ledger_opts
 def run_due_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
     from ..reminders.service import load_settings, parse_now, run_due

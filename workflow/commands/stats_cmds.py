@@ -18,7 +18,7 @@ def criteria():
 
 @criteria.command("show", help="Liệt kê các tiêu chí, ngưỡng và căn cứ; đánh dấu giá trị chưa đối chiếu.\n\n"
                                "Ví dụ:  kehoach criteria show nd20-2014")
-@click.argument("name", default="nd20-2014")
+@click.argument("name", metavar="[BỘ_TIÊU_CHÍ]", default="nd20-2014")
 @click.option("--override", type=PATH, default=None, help="Tệp ghi đè ngưỡng của riêng đơn vị")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON")
 def show(name: str, override: Path | None, as_json: bool):
@@ -53,7 +53,7 @@ def show(name: str, override: Path | None, as_json: bool):
 @click.command(help="Đánh giá số liệu từng đơn vị theo bộ tiêu chí: mức đạt, tỷ lệ chính xác, "
                     "và mức của đơn vị cấp trên.\n\n"
                     "Ví dụ:  kehoach evaluate config/stats/ba-dinh-2024.csv --criteria nd20-2014")
-@click.argument("data", type=PATH)
+@click.argument("data", metavar="SỐ_LIỆU", type=PATH)
 @click.option("--criteria", "criteria_name", default="nd20-2014", show_default=True,
               help="Bộ tiêu chí: nd20-2014, 2025 hoặc đường dẫn .yaml")
 @click.option("--override", type=PATH, default=None, help="Tệp ghi đè ngưỡng")
@@ -114,14 +114,14 @@ class DefaultGroup(click.Group):
 
 
 @click.group(cls=DefaultGroup, help="Báo cáo PCGD, XMC tháng 10 (.docx theo Nghị định 30, kèm bảng .xlsx).\n\n"
-             "Ví dụ:  kehoach report config/stats/ba-dinh-2024.csv --meta config/stats/ba-dinh-2024-meta.yaml\n\n"
+             "\b\nVí dụ:  kehoach report config/stats/ba-dinh-2024.csv --meta config/stats/ba-dinh-2024-meta.yaml\n"
              "        kehoach report template -o mau-nhap-lieu.xlsx")
 def report():
     pass
 
 
 @report.command("build", help="Tạo báo cáo từ tệp số liệu (CSV, XLSX hoặc YAML).")
-@click.argument("data", type=PATH)
+@click.argument("data", metavar="SỐ_LIỆU", type=PATH)
 @click.option("--plan", type=PATH, default=None, help="Tệp kế hoạch: lấy phần đầu văn bản, người ký")
 @click.option("--meta", type=PATH, default=None, help="Tệp meta YAML: phần đầu và các phần lời")
 @click.option("-o", "--out", "out_dir", type=PATH, default=None, help="Thư mục kết quả (mặc định out/<năm>)")
