@@ -235,6 +235,28 @@ def test_manifest_lists_inputs_and_outputs(built):
     assert any(Path(o["path"]).name == path.name for o in data["outputs"])
 
 
+def test_manifest_names_the_template(built):
+    """An edited template changes the output: a rebuild must see it among the inputs."""
+    res, _ = built
+    data = json.loads(res.manifest_path.read_text(encoding="utf-8"))
+    tpl = [i for i in data["inputs"] if Path(i["path"]).name == "ke-hoach.docx"]
+    assert len(tpl) == 1 and len(tpl[0]["sha256"]) == 64
+
+
+def test_same_plan_same_bytes(tmp_path):
+    """An unchanged plan rebuilds to the same .docx bytes, so the manifest's hash says
+    'unchanged' (python-docx stamps zip members with the time of saving)."""
+    import zipfile
+
+    a = build_plan(PLAN, out_dir=tmp_path / "a").outputs[0][1]
+    with zipfile.ZipFile(a) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert z.testzip() is None
+    b = build_plan(PLAN, out_dir=tmp_path / "b").outputs[0][1]
+    assert a.read_bytes() == b.read_bytes()
+    Document(str(a))  # still a valid document
+
+
 SPECIAL = "A & B < C > D \"E\" 'F'"
 
 

@@ -27,6 +27,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     manifest_path: Path | None = None
     manifest_extra: dict = field(default_factory=dict)            # stage data kept for rebuilds
+    inputs: list[Path] = field(default_factory=list)               # templates read, for the manifest
 
 
 def default_out_dir(lp: LoadedPlan) -> Path:
@@ -62,6 +63,7 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
     ctx = plan_context(lp)
     target = out / f"{lp.path.stem}.docx"
     render_docx(tpl, ctx, target)
+    res.inputs.append(tpl)
     res.outputs.append(("ke-hoach", target))
     for step in EXTRA_STEPS:
         step(lp, res, dirs)
@@ -72,7 +74,7 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
         for p in to_pdf(docx, out):
             res.outputs.append(("pdf", p))
     res.manifest_path = out / "manifest.json"
-    manifest.write(res.manifest_path, inputs=lp.sources, outputs=res.outputs,
+    manifest.write(res.manifest_path, inputs=[*lp.sources, *res.inputs], outputs=res.outputs,
                    extra={"plan": str(lp.path), "year": lp.year, **res.manifest_extra})
     return res
 

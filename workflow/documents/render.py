@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from . import vnformat
+from .reproducible import fix_zip_times
 
 
 def jinja_env():
@@ -80,4 +81,5 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
                     "Kiểm tra mẫu bằng: kehoach template check " + str(template))) from None
     with atomic_path(target) as tmp:
         tpl.save(str(tmp))
+        fix_zip_times(tmp)
     return target
