@@ -237,3 +237,21 @@ def test_plan_text_reads_as_a_calendar_per_unit(tmp_path, capsys):
     rc, out, err = _run(capsys, "remind", "plan", str(plan), "--settings", str(settings),
                         "--from", "23/9")
     assert rc == 2 and "--from: không hiểu thời điểm '23/9'" in err
+
+
+def test_renamed_copy_of_a_plan_replaces_its_reminders(tmp_path, capsys, smtp):
+    """The ledger knows a plan by its identity, not its file name: syncing a renamed copy
+    must not queue every reminder a second time."""
+    import shutil
+
+    plan = write_plan(tmp_path / "kh.yaml")
+    copy = tmp_path / "kh-ban-sua.yaml"
+    shutil.copy(plan, copy)
+    settings = write_settings(tmp_path / "settings.yaml", port=smtp.port)
+    common = ["--db", str(tmp_path / "db.sqlite"), "--settings", str(settings)]
+    assert _run(capsys, "remind", "sync", str(plan), *common, "--now", "2024-09-01")[0] == 0
+    rc, out, _ = _run(capsys, "remind", "sync", str(copy), *common, "--now", "2024-09-01", "--json")
+    assert rc == 0 and json.loads(out)["added"] == 0
+    rc, out, _ = _run(capsys, "remind", "run-due", *common, "--now", "2024-09-23T08:00", "--json")
+    sent = json.loads(out)["sent"]
+    assert sent and len(smtp.sink.messages) == len({m["unit"] for m in sent})

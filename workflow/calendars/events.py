@@ -86,17 +86,13 @@ def check_unit(lp: LoadedPlan, unit: str, *, allow_all: bool = False, field: str
 
 
 def plan_identity(lp: LoadedPlan) -> str:
-    """The plan's calendar identity: ``calendar.id`` or issuer + symbol + year, normalised."""
-    cid = lp.plan.calendar.id
-    if cid:
-        return _norm(cid)
-    d = lp.plan.document
-    return _norm(f"{d.parent_body or ''}|{d.issuing_body}|{d.symbol}|{lp.year}")
+    """The plan's identity (see :attr:`LoadedPlan.identity`)."""
+    return lp.identity
 
 
 def plan_key(lp: LoadedPlan) -> str:
     """A short ASCII prefix shared by every UID of this plan (CalDAV deletes only these)."""
-    return "kh" + hashlib.sha256(plan_identity(lp).encode()).hexdigest()[:10]
+    return lp.key
 
 
 def make_uid(lp: LoadedPlan, task_id: str, unit: str, index: int) -> str:

@@ -136,7 +136,7 @@ def sync_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
     for key, reason in res.cancelled:
         click.echo(f"  hủy  {readable(key)}: {reason}")
     head = "Xem trước (chưa ghi): " if dry_run else ""
-    click.echo(f"{head}{res.plan}: thêm {res.added}, dời/cập nhật {res.rescheduled}, "
+    click.echo(f"{head}{Path(plan).name}: thêm {res.added}, dời/cập nhật {res.rescheduled}, "
                f"khôi phục {res.restored}, hủy {len(res.cancelled)}, giữ nguyên {res.unchanged}; "
                f"{res.done_skipped} bỏ qua vì đã hoàn thành; lịch .ics đính kèm cho "
                f"{res.calendars} đơn vị.")

@@ -7,8 +7,11 @@ Every problem in every file is collected and raised together as one :class:`Inpu
 from __future__ import annotations
 
 import difflib
+import hashlib
+import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,6 +63,21 @@ class LoadedPlan:
     @property
     def year(self) -> int:
         return self.plan.year
+
+    @property
+    def identity(self) -> str:
+        """Who issues this plan for which year: ``calendar.id`` if set, else parent body,
+        issuing body, symbol and year. It survives renaming or moving the file, so the
+        calendars (UIDs) and the reminder ledger recognise the plan by it."""
+        cid = self.plan.calendar.id
+        d = self.plan.document
+        text = cid or f"{d.parent_body or ''}|{d.issuing_body}|{d.symbol}|{self.year}"
+        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+    @property
+    def key(self) -> str:
+        """A short ASCII form of :attr:`identity` ("kh" + 10 hex digits)."""
+        return "kh" + hashlib.sha256(self.identity.encode()).hexdigest()[:10]
 
     def unit_name(self, uid: str) -> str:
         u = self.units.get(uid)

@@ -58,7 +58,9 @@ class Computed:
 
 
 def plan_key(lp: LoadedPlan) -> str:
-    return lp.path.stem
+    """The ledger's name for the plan: its identity, not its file name, so that syncing a
+    renamed copy replaces the plan's reminders instead of adding a second set."""
+    return lp.key
 
 
 def plan_reference(lp: LoadedPlan) -> str:
