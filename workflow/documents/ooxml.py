@@ -202,6 +202,17 @@ def fixed_widths(table, widths_mm: list[float]) -> None:
             cell.width = Mm(w)
 
 
+def cell_margin_top(table, pt: float) -> None:
+    """Top margin of every cell of the table (w:tblCellMar/w:top), in points."""
+    tbl_pr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    top = OxmlElement("w:top")
+    top.set(qn("w:w"), str(int(pt * 20)))
+    top.set(qn("w:type"), "dxa")
+    mar.append(top)
+    _insert_before(tbl_pr, mar, ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"))
+
+
 def repeat_header(row) -> None:
     """Repeat this row at the top of every page (w:tblHeader)."""
     trpr = row._tr.get_or_add_trPr()

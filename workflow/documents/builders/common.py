@@ -60,7 +60,7 @@ def styles(doc) -> None:
     s(doc, "KH Header Rule", size=2, after_pt=6, line=1)
     s(doc, "KH Number", size=13, align=C, line=1)
     s(doc, "KH Date", size=14, italic=True, align=C, line=1)
-    s(doc, "KH Recipients Title", size=12, bold=True, italic=True, align=L, line=1, before_pt=12)
+    s(doc, "KH Recipients Title", size=12, bold=True, italic=True, align=L, line=1, before_pt=0)
     s(doc, "KH Recipient", size=11, align=L, line=1)
     s(doc, "KH Signer", size=14, bold=True, align=C, line=1, before_pt=0)
     s(doc, "KH Annex Title", size=14, bold=True, align=C, keep_next=True)
@@ -119,19 +119,23 @@ def title_block(doc) -> None:
 
 
 def closing_table(doc) -> None:
-    """Nơi nhận (left) beside the signature block (right)."""
+    """Nơi nhận (left) beside the signature block (right), their first lines level, the
+    row kept on one page so the signer's name never lands alone on the next."""
     t = doc.add_table(rows=1, cols=2)
     ooxml.no_borders(t)
     ooxml.fixed_widths(t, list(CLOSING_COLS_MM))
+    ooxml.cell_margin_top(t, 12)  # the space above the block, the same for both columns
+    ooxml.cant_split(t.rows[0])
     left, right = t.cell(0, 0), t.cell(0, 1)
     left.paragraphs[0].style = doc.styles["KH Recipients Title"]
     ooxml.add_text(left.paragraphs[0], "Nơi nhận:")
     tag(left, "for r in recipients")
     para(left, "{{ r }}", "KH Recipient")
     tag(left, "endfor")
-    right.paragraphs[0].style = doc.styles["KH Recipients Title"]  # same top spacing as the left
-    right.paragraphs[0].paragraph_format.space_after = ooxml.Pt(0)
-    tag(right, "for line in signer.lines")
+    # The loop tag is the cell's first paragraph: docxtpl removes it, so the first signer
+    # line is the first line of the column, level with "Nơi nhận:".
+    right.paragraphs[0].style = doc.styles["KH Control"]
+    ooxml.add_text(right.paragraphs[0], "{%p for line in signer.lines %}")
     para(right, "{{ line }}", "KH Signer")
     tag(right, "endfor")
     for _ in range(4):

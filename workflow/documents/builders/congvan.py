@@ -43,7 +43,6 @@ def build(path) -> None:
     kinh_gui(doc)
     body_loop(doc, "body")
     closing_table(doc)
-    ooxml.cant_split(doc.tables[-1].rows[0])  # Nơi nhận and signature stay on one page
     annex(doc)
     doc.save(path)
 
