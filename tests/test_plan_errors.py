@@ -237,3 +237,20 @@ def test_status_file_with_bare_on_key(tmp_path):
     assert not st.is_done("bao-cao", "pgddt")
     import datetime
     assert not st.is_done("nhap", "pgddt", by=datetime.date(2024, 9, 19))
+
+
+def test_plan_copied_elsewhere_gives_one_error_at_units_file(tmp_path, capsys):
+    """A units_file path that no longer resolves is one error at its own line, not one per
+    unit the tasks name."""
+    sample = Path(__file__).resolve().parents[1] / "config" / "plans" / "ba-dinh-2024.yaml"
+    text = sample.read_text(encoding="utf-8")
+    plan = tmp_path / "ke-hoach.yaml"
+    plan.write_text(text, encoding="utf-8")
+    rc = main(["check", str(plan)])
+    err = capsys.readouterr().err
+    assert rc == 2
+    lines = [x for x in err.splitlines() if x.startswith("lỗi:")]
+    assert len(lines) == 1, err
+    assert f"{plan}:{line_of(text, 'units_file:')}:" in lines[0]
+    assert "không tìm thấy tệp danh mục đơn vị '../units/ba-dinh.yaml'" in lines[0]
+    assert str(tmp_path.parent / "units" / "ba-dinh.yaml") in lines[0]  # normalised, no '..'

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..errors import InputError, Problem, ProblemList
 from . import yamlsource
-from .loader import _suggest, validate_model
+from .loader import _suggest, load_units, validate_model
 from .models import Block, DocDate, Model, Signer, Unit
 from .yamlsource import Positions
 
@@ -161,16 +161,15 @@ def load_letter(path: str | Path) -> LoadedLetter:
         raise InputError(Problem(file=str(path), line=1, col=1,
                                  message="tệp công văn phải là một ánh xạ (khóa: giá trị) ở cấp ngoài cùng"))
     letter = validate_model(Letter, data, pos, problems)
-    units, sources = _load_units(path, data, problems)
+    ud = load_units(path, data, pos, problems, inline=letter.units if letter is not None else None)
+    units, sources = ud.units, ud.sources
     annex = letter.annex if letter is not None else None
     if letter is None and isinstance(data.get("annex"), dict):
         # the rest of the letter is wrong: still check the annex, to report everything at once
         annex = validate_model(LetterAnnex, data["annex"], pos, problems, ("annex",))
     if annex is not None and annex.table is not None:
         _check_table(annex.table, pos, ("annex", "table"), problems)
-    if letter is not None:
-        for uid, unit in letter.units.items():
-            units[uid] = unit
+    if letter is not None and ud.complete:
         for i, to in enumerate(letter.to):
             if _looks_like_id(to) and to not in units:
                 problems.add(pos.problem(("to", i), f"không có đơn vị '{to}' trong danh mục"
@@ -181,33 +180,6 @@ def load_letter(path: str | Path) -> LoadedLetter:
 
 def _looks_like_id(s: str) -> bool:
     return bool(re.fullmatch(r"[a-z0-9][a-z0-9_-]*", s))
-
-
-def _load_units(path: Path, data: dict, problems: ProblemList) -> tuple[dict[str, Unit], list[Path]]:
-    units: dict[str, Unit] = {}
-    sources = [path]
-    raw = data.get("units_file")
-    files = [raw] if isinstance(raw, str) else (raw if isinstance(raw, list) else [])
-    for rel in files:
-        upath = path.parent / str(rel)
-        try:
-            udata, upos = yamlsource.load(upath, display=str(upath))
-        except InputError as e:
-            for p in e.problems:
-                problems.add(p)
-            continue
-        sources.append(upath)
-        base: tuple = ()
-        if isinstance(udata, dict) and set(udata) == {"units"}:
-            udata, base = udata["units"], ("units",)
-        if not isinstance(udata, dict):
-            problems.add(upos.problem(base, "danh mục đơn vị phải là ánh xạ mã: thông tin"))
-            continue
-        for uid, rawu in udata.items():
-            unit = validate_model(Unit, rawu, upos, problems, base + (uid,))
-            if unit is not None:
-                units[str(uid)] = unit
-    return units, sources
 
 
 def table_grid(table: Table) -> tuple[int, list[list[tuple[int, int, Cell] | None]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 import types
 import typing
@@ -115,24 +116,8 @@ def load_plan(path: str | Path) -> LoadedPlan:
         raise InputError(Problem(file=str(path), line=1, col=1,
                                  message="tệp kế hoạch phải là một ánh xạ (khóa: giá trị) ở cấp ngoài cùng"))
     plan = validate_model(Plan, data, pos, problems)
-    sources = [path]
-    units: dict[str, Unit] = {}
-    unit_pos: dict[str, tuple[Positions, tuple]] = {}
-    raw_files = data.get("units_file")
-    files = [raw_files] if isinstance(raw_files, str) else (raw_files if isinstance(raw_files, list) else [])
-    for rel in files:
-        _load_units_file(path.parent / str(rel), units, unit_pos, sources, problems)
-    raw_units = data.get("units")
-    if isinstance(raw_units, dict):
-        for uid, raw in raw_units.items():
-            unit = plan.units.get(uid) if plan is not None else validate_model(
-                Unit, raw, pos, problems, ("units", uid))
-            if unit is None:
-                continue
-            if uid in units:
-                problems.add(pos.problem(("units", uid), f"mã đơn vị '{uid}' đã có trong tệp danh mục", key=True))
-            units[str(uid)] = unit
-            unit_pos[str(uid)] = (pos, ("units", uid))
+    ud = load_units(path, data, pos, problems, inline=plan.units if plan is not None else None)
+    units, unit_pos, sources = ud.units, ud.positions, ud.sources
 
     # Even when the plan as a whole is invalid, check every task that is valid on its own,
     # so that all problems are reported in one go.
@@ -144,7 +129,8 @@ def load_plan(path: str | Path) -> LoadedPlan:
         parts = _parts_one_by_one(data.get("implementation"), year, pos, problems)
 
     _check_units(units, unit_pos, problems)
-    tasks = _collect_tasks(parts, year, units, pos, problems)
+    # A units file that could not be read would make every unit "unknown": say it once.
+    tasks = _collect_tasks(parts, year, units if ud.complete else None, pos, problems)
     if plan is not None:
         _check_structure(plan, pos, problems)
     problems.raise_if_errors()
@@ -292,29 +278,69 @@ def _walk_sections(plan: Plan):
         yield from walk(s.content, ("sections", i, "content"))
 
 
-def _load_units_file(upath: Path, units: dict, unit_pos: dict, sources: list,
-                     problems: ProblemList) -> None:
+@dataclass
+class UnitsDirectory:
+    units: dict[str, Unit]
+    positions: dict[str, tuple[Positions, tuple]]  # unit id -> (positions, field path)
+    sources: list[Path]                            # the plan file, then each units file read
+    complete: bool                                 # False when a units file could not be read
+
+
+def load_units(path: Path, data: dict, pos: Positions, problems: ProblemList, *,
+               inline: dict[str, Unit] | None = None) -> UnitsDirectory:
+    """The units a plan or letter file uses: those of its ``units_file`` entries (paths
+    relative to the file), then its inline ``units`` (``inline`` if already validated)."""
+    ud = UnitsDirectory(units={}, positions={}, sources=[path], complete=True)
+    raw_files = data.get("units_file")
+    files = [raw_files] if isinstance(raw_files, str) else (raw_files if isinstance(raw_files, list) else [])
+    for i, rel in enumerate(files):
+        upath = Path(os.path.normpath(path.parent / str(rel)))
+        if not upath.is_file():
+            where = ("units_file", i) if isinstance(raw_files, list) else ("units_file",)
+            problems.add(pos.problem(where, f"không tìm thấy tệp danh mục đơn vị '{rel}' (tìm ở {upath}); "
+                                            "đường dẫn tính từ thư mục chứa tệp này"))
+            ud.complete = False
+            continue
+        if not _load_units_file(upath, ud, problems):
+            ud.complete = False
+    raw_units = data.get("units")
+    if isinstance(raw_units, dict):
+        for uid, raw in raw_units.items():
+            uid = str(uid)
+            unit = inline.get(uid) if inline is not None else validate_model(
+                Unit, raw, pos, problems, ("units", uid))
+            if unit is None:
+                continue
+            if uid in ud.units:
+                problems.add(pos.problem(("units", uid), f"mã đơn vị '{uid}' đã có trong tệp danh mục", key=True))
+            ud.units[uid] = unit
+            ud.positions[uid] = (pos, ("units", uid))
+    return ud
+
+
+def _load_units_file(upath: Path, ud: UnitsDirectory, problems: ProblemList) -> bool:
     try:
         udata, upos = yamlsource.load(upath, display=str(upath))
     except InputError as e:
         for p in e.problems:
             problems.add(p)
-        return
-    sources.append(upath)
+        return False
+    ud.sources.append(upath)
     if isinstance(udata, dict) and "units" in udata and len(udata) == 1:
         udata_units, base = udata["units"], ("units",)
     else:
         udata_units, base = udata, ()
     if not isinstance(udata_units, dict):
         problems.add(upos.problem(base, "danh mục đơn vị phải là ánh xạ mã: thông tin"))
-        return
+        return False
     for uid, raw in udata_units.items():
         unit = validate_model(Unit, raw, upos, problems, base + (uid,))
         if unit is not None:
-            if uid in units:
+            if uid in ud.units:
                 problems.add(upos.problem(base + (uid,), f"mã đơn vị '{uid}' bị khai báo hai lần", key=True))
-            units[str(uid)] = unit
-            unit_pos[str(uid)] = (upos, base + (uid,))
+            ud.units[str(uid)] = unit
+            ud.positions[str(uid)] = (upos, base + (uid,))
+    return True
 
 
 def _parts_one_by_one(raw_parts, year: int, pos: Positions, problems: ProblemList) -> list:
@@ -345,12 +371,13 @@ def _parts_one_by_one(raw_parts, year: int, pos: Positions, problems: ProblemLis
     return parts
 
 
-def _collect_tasks(parts: list, year: int, units: dict[str, Unit],
+def _collect_tasks(parts: list, year: int, units: dict[str, Unit] | None,
                    pos: Positions, problems: ProblemList) -> list[Task]:
+    """Tasks of every unit part; ``units`` None skips the unknown-unit checks."""
     tasks: list[Task] = []
     seen_ids: dict[str, tuple] = {}
     for i, unit, blocks in parts:
-        if unit is not None and unit not in units:
+        if unit is not None and units is not None and unit not in units:
             problems.add(pos.problem(("implementation", i, "unit"),
                                      f"không có đơn vị '{unit}' trong danh mục{_suggest(unit, units)}"))
         for j, block in blocks:
@@ -358,7 +385,7 @@ def _collect_tasks(parts: list, year: int, units: dict[str, Unit],
             if block.kind != "task":
                 continue
             for k, co in enumerate(block.co_owners):
-                if co not in units:
+                if units is not None and co not in units:
                     problems.add(pos.problem(path + ("co_owners", k),
                                              f"không có đơn vị '{co}' trong danh mục{_suggest(co, units)}"))
             readings = []
