@@ -194,3 +194,29 @@ def test_calendar_into_a_build_folder_keeps_the_build_manifest(tmp_path, capsys)
     after = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert after == before
     assert (tmp_path / "lich.json").is_file()
+
+
+def test_check_warns_when_only_deadline_was_changed(tmp_path, capsys):
+    """Changing `deadline:` but not the phrase in the sentence prints two deadlines."""
+    text = PLAN.read_text(encoding="utf-8").replace(
+        "deadline: Từ ngày 05/9 đến ngày 30/9/2024", "deadline: Từ ngày 10/9 đến ngày 30/9/2024")
+    text = text.replace("../units/ba-dinh.yaml", str(ROOT / "config" / "units" / "ba-dinh.yaml"))
+    plan = tmp_path / "p.yaml"
+    plan.write_text(text, encoding="utf-8")
+    assert main(["check", str(plan), "--json"]) == 0
+    msgs = [w["message"] for w in json.loads(capsys.readouterr().out)["warnings"]]
+    hits = [m for m in msgs if "hai thời hạn" in m]
+    assert len(hits) == 1 and "Từ ngày 05/9 đến ngày 30/9/2024" in hits[0]
+    # the unchanged sample has no such warning
+    assert main(["check", str(PLAN), "--json"]) == 0
+    assert not [w for w in json.loads(capsys.readouterr().out)["warnings"] if "hai thời hạn" in w["message"]]
+
+
+def test_one_day_deadline_on_a_sunday_warns_once(tmp_path, capsys):
+    from test_plan_errors import GOOD
+
+    plan = tmp_path / "p.yaml"
+    plan.write_text(GOOD.replace("deadline: tháng 10/2024", "deadline: ngày 03/11/2024"), encoding="utf-8")
+    main(["check", str(plan), "--json"])
+    msgs = [w["message"] for w in json.loads(capsys.readouterr().out)["warnings"] if "03/11/2024" in w["message"]]
+    assert len(msgs) == 1 and "Chủ nhật" in msgs[0]

@@ -33,12 +33,15 @@ def plan_warnings(lp: LoadedPlan) -> list[Problem]:
             out.append(pos.problem(t.path + ("task",),
                                    "nhiệm vụ không có thời hạn; thêm 'deadline' hoặc 'ongoing: true'",
                                    severity="warning"))
+        out.extend(_second_deadline(lp, t))
         for k, (phrase, reading) in enumerate(zip(t.phrases, t.readings)):
             path = t.path + ("deadline", k)
             low = phrase.lower()
             for p in reading.periods:
                 checked: list[tuple[str, date]] = []
-                if "ngày" in low:
+                if "ngày" in low and p.start == p.end:
+                    checked = [("ngày", p.start)]
+                elif "ngày" in low:
                     checked = [("bắt đầu", p.start), ("hạn cuối", p.end)]
                 elif any(w in low for w in ("trước", "chậm nhất", "hạn")):
                     checked = [("hạn cuối", p.end)]
@@ -59,3 +62,20 @@ def plan_warnings(lp: LoadedPlan) -> list[Problem]:
                                                    severity="warning"))
                             break
     return out
+
+
+def _second_deadline(lp: LoadedPlan, t) -> list[Problem]:
+    """A deadline phrase appended to a sentence that already states another one: the
+    document would print two deadlines (usually the phrase in the text was not updated)."""
+    if not t.appended:
+        return []
+    from .timephrase import find_phrases
+
+    written = t.text[: t.text.rindex("(")].rstrip()
+    stated = [p for _, _, p in find_phrases(written) if p not in t.phrases]
+    if not stated:
+        return []
+    k = t.phrases.index(t.appended[0])
+    return [lp.positions.problem(t.path + ("deadline", k), severity="warning", message=(
+        f"câu nhiệm vụ đã ghi thời hạn \"{stated[0]}\"; cụm \"{t.appended[0]}\" sẽ được thêm vào cuối câu "
+        "nên văn bản có hai thời hạn — sửa cả cụm trong câu 'task' (hoặc bỏ cụm cũ)"))]

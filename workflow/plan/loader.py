@@ -40,6 +40,7 @@ class Task:
     ongoing: bool
     order: int                # position in the plan (0-based)
     path: tuple               # field path in the plan file, for messages
+    appended: tuple[str, ...] = ()  # phrases not in the sentence as written, added at its end
 
     @property
     def dated(self) -> bool:
@@ -404,6 +405,7 @@ def _collect_tasks(parts: list, year: int, units: dict[str, Unit] | None,
                 id=tid, owner=unit or "", co_owners=tuple(block.co_owners),
                 text=task_text(block), summary=summary, phrases=tuple(block.deadline),
                 readings=tuple(readings),
+                appended=tuple(p for p in block.deadline if p not in block.task),
                 ongoing=block.ongoing or (bool(readings) and all(r.ongoing for r in readings)),
                 order=len(tasks), path=path))
     return tasks
