@@ -284,3 +284,13 @@ def test_letter_date_may_be_blank_but_must_exist(when, ok, tmp_path, capsys):
     err = capsys.readouterr().err
     if not ok:
         assert f"{path}:7:" in err and "document.date: ngày 31/2/2024 không có thật" in err
+
+
+def test_trien_khai_letter_names_one_earliest_deadline_per_unit(tmp_path):
+    """A unit whose earliest task carries several phrases gets only the earliest one."""
+    from docx_helpers import full_text
+
+    build_plan(ROOT / "config" / "plans" / "ba-dinh-2024.yaml", out_dir=tmp_path)
+    text = full_text(tmp_path / "ba-dinh-2024-cong-van-trien-khai.docx")
+    line = next(x for x in text.splitlines() if x.startswith("- Ủy ban nhân dân 14 phường:"))
+    assert line.endswith("thời hạn sớm nhất: từ tháng 5/2024 đến tháng 8/2024."), line

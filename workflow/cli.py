@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             click.echo(f"lỗi: {p}" if p.severity == "error" else str(p), err=True)
         n = len(e.problems)
         if n > 1:
-            click.echo(f"{n} lỗi; chưa ghi tệp nào.", err=True)
+            click.echo(f"{n} lỗi.", err=True)
         return e.exit_code
     except click.exceptions.Exit as e:
         return e.exit_code

@@ -46,6 +46,18 @@ def plan_words(lp: LoadedPlan) -> dict:
     }
 
 
+def _earliest_phrase(tasks) -> str:
+    """The deadline phrase, as written, whose period starts (or ends) first; "" if none."""
+    best = None
+    for t in tasks:
+        for phrase, reading in zip(t.phrases, t.readings):
+            for p in reading.periods:
+                day = p.start or p.end
+                if day is not None and (best is None or day < best[0]):
+                    best = (day, phrase)
+    return best[1] if best else ""
+
+
 def load_wording(rel: str, template_dirs) -> tuple[dict, yamlsource.Positions]:
     """The wording file `rel` (user folders first), as data and positions; raises InputError."""
     path = find_template(rel, user_dirs=list(template_dirs))
@@ -119,11 +131,9 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
     body = [{"p": s} for s in fill_wording(text.get("intro", []), words, pos, ("intro",), problems)]
     for uid in units:
         owned = [t for t in lp.tasks if t.owner == uid]
-        dated = [t for t in owned if t.first_day() is not None]
-        first = min(dated, key=lambda t: t.first_day()) if dated else None
         line = fill_wording(text.get("unit_line", "{{ unit }}"), {
             **words, "unit": lp.unit_name(uid), "count": len(owned),
-            "first": "; ".join(first.phrases) if first else ""}, pos, ("unit_line",), problems)
+            "first": _earliest_phrase(owned)}, pos, ("unit_line",), problems)
         body.append({"bullet": line})
     body += [{"p": s} for s in fill_wording(text.get("outro", []), words, pos, ("outro",), problems)]
     data.update(to=units, body=body)
