@@ -205,3 +205,75 @@ def test_a_misspelt_field_is_pinned_to_its_paragraph(tmp_path):
     [p] = e.value.problems
     assert p.field == "đoạn 2" and "“titel”" in p.message and "«{{ doc.titel }}»" in p.message
     assert not (out / "ba-dinh-2024.docx").exists()
+
+
+# --- template check --plan renders against the plan's real data ---------------------------
+
+def _shipped_with(tmp_path, old, new, name="ke-hoach.docx", src=SHIPPED):
+    d = docx.Document(str(src))
+    find_par(d, old).runs[0].text = new
+    folder = tmp_path / "mau"
+    folder.mkdir(exist_ok=True)
+    d.save(str(folder / name))
+    return folder / name
+
+
+def test_template_check_with_plan_finds_a_misspelt_field(tmp_path, capsys):
+    """{{ doc.tieu_de }}: "doc" exists, so the names alone look fine; rendering against the
+    plan's data finds it, with the paragraph, before `kehoach build` fails on it."""
+    path = _shipped_with(tmp_path, "{{ doc.title }}", "{{ doc.tieu_de }}")
+    assert main(["template", "check", str(path), "--plan", str(PLAN)]) == 1
+    out = capsys.readouterr().out
+    assert "tieu_de" in out and "«{{ doc.tieu_de }}»" in out and "đoạn 2" in out
+    assert "không có trường" in out and "title" in out  # what the fields are called
+    assert "has no attribute" not in out and "dict object" not in out
+
+
+def test_a_misspelt_field_inside_a_loop_is_found_with_a_suggestion(tmp_path):
+    path = _doc(tmp_path / "t.docx", [["{%p for b in body %}"], ["{{ b.txet }}"], ["{%p endfor %}"],
+                                      ["{{ doc.title }} {{ doc.titel }}"]])
+    found = check_template(path, context={"body": [{"text": "a"}, {"text": "b"}],
+                                          "doc": {"title": "T", "date_text": "d"}})
+    assert [p.field for p in found] == ["đoạn 2", "đoạn 4"], [str(p) for p in found]
+    assert "“b” không có trường “txet”" in found[0].message and "“text”" in found[0].message
+    assert "«{{ b.txet }}»" in found[0].message
+    assert "“doc” không có trường “titel”" in found[1].message and "“title”" in found[1].message
+    assert all(p.severity == "error" for p in found)
+
+
+def test_template_check_of_the_cong_van_template_uses_the_letter_data(tmp_path, capsys):
+    """With a plan, the công văn template is checked against the letter `kehoach build` drafts
+    from that plan (to_inline, to_list, annex…), not against the Kế hoạch's data."""
+    cong_van = ROOT / "templates" / "kehoach" / "cong-van.docx"
+    assert main(["template", "check", str(cong_van), "--plan", str(PLAN)]) == 0
+    capsys.readouterr()
+    path = _shipped_with(tmp_path, "V/v {{ doc.subject }}", "V/v {{ doc.trich_yeu }}",
+                         "cong-van.docx", cong_van)
+    assert main(["template", "check", str(path), "--plan", str(PLAN)]) == 1
+    assert "trich_yeu" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tag,words", [
+    ("{{ name x }}", "“x”"),
+    ("{% foo %}", "“foo”"),
+    ("{{ a(1 }}", "“)”"),
+    ("{{ a[1 }}", "“]”"),
+    ("{{ }}", "trống"),
+    ("{% %}", "trống"),
+    ("{{ a ! b }}", "“!”"),
+    ("{{ name + }}", "“}}”"),
+    ("{{ a | }}", "bộ lọc"),
+    ("{{ a is khongco }}", "“khongco”"),
+    ('{{ "abc }}', "nháy"),
+    ("{% for in rows %}{% endfor %}", "“in”"),
+    ("{% if name b %}có{% endif %}", "“b”"),
+    ("{{ a. }}", "dấu “.”"),
+])
+def test_jinja_syntax_errors_are_explained_in_vietnamese(tag, words, tmp_path):
+    path = _doc(tmp_path / "t.docx", [["Mở đầu"], [f"Chữ {tag} chữ"]])
+    [p] = check_template(path, known={"name", "a", "rows"})
+    assert p.field == "đoạn 2" and f"«Chữ {tag} chữ»" in p.message
+    assert words in p.message, p.message
+    english = ("expected", "unexpected", "token", "Jinja", "Encountered", "statement", "named",
+               "char ", "tag name", "template")
+    assert not any(w in p.message for w in english), p.message

@@ -67,7 +67,8 @@ def template():
 
 
 @template.command("check", help="Tìm thẻ mẫu bị tách đoạn, dấu nháy cong trong thẻ, thẻ thiếu "
-                                "đóng/mở, biến không có trong dữ liệu. Mã thoát 1 khi có vấn đề.\n\n"
+                                "đóng/mở, biến hay trường không có trong dữ liệu (cần --plan). "
+                                "Mã thoát 1 khi có vấn đề.\n\n"
                                 "\b\nVí dụ:  kehoach template check mau/ke-hoach.docx "
                                 "--plan config/plans/ba-dinh-2024.yaml")
 @click.argument("files", nargs=-1, required=True, metavar="MẪU.docx...", type=click.Path(path_type=Path))
@@ -75,21 +76,21 @@ def template():
               help="Tệp kế hoạch (hoặc công văn) để biết các biến có trong dữ liệu")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 def template_check(files: tuple[Path, ...], plan: Path | None, as_json: bool):
-    from ..documents.preflight import check_template, context_names
+    from ..documents.preflight import check_template, context_for, plan_contexts
 
-    known = context_names(plan) if plan else None
+    contexts = plan_contexts(plan) if plan else None
     results = []
     for f in files:
         if not f.is_file():
             raise InputError("không có tệp mẫu này", file=f)
-        results.append((f, check_template(f, known=known)))
+        results.append((f, check_template(f, context=context_for(f, contexts) if contexts else None)))
     if as_json:
         data = [{"file": str(f), "problems": [p.to_json() for p in found]} for f, found in results]
         echo_json(data[0] if len(data) == 1 else data)
     else:
         for f, found in results:
             if not found:
-                click.echo(f"{f}: không thấy vấn đề" + ("" if known else
+                click.echo(f"{f}: không thấy vấn đề" + ("" if contexts else
                            " (thêm --plan để kiểm tra cả tên biến)"))
             for p in found:
                 click.echo(str(p))

@@ -9,7 +9,10 @@ What docxtpl 0.20 really does (tested in tests/test_lint_preflight.py):
 - a ``{%p …%}`` tag replaces its whole paragraph (``{%tr …%}`` its whole row), so any
   other text there is silently lost: reported as an error;
 - unbalanced ``{{ }}`` / ``{% %}``, a missing ``endif``/``endfor``, an unknown filter and a
-  name the context does not have fail at render time: reported as errors.
+  name the context does not have fail at render time: reported as errors;
+- a misspelt field of a known name (``{{ doc.tieu_de }}``) fails only when rendered with the
+  real data: with a context, the tags are rendered against it (nothing is saved) and each
+  failure is reported at the tag's paragraph.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 # docxtpl's own prefixes: {%p if %}, {%tr for %}, {%tc %}, {%r %}, {{r x }}, {{p x }}
 DOCXTPL_PREFIX = re.compile(r"^(\{[{%#])(tr|tc|p|r)\s")
 BLOCKING = {"split", "p-text", "syntax", "unbalanced"}
+NOT_DOCX = ("không phải tệp .docx của Word (có thể là .doc cũ hoặc tệp hỏng): mở bằng Word "
+            "rồi lưu lại dạng .docx")
 
 
 @dataclass
@@ -44,14 +49,23 @@ class _Tag:
     last: int     # index of the paragraph it ends in
 
 
-def check_template(path: str | Path, *, known: set[str] | None = None) -> list[Problem]:
+def check_template(path: str | Path, *, known: set[str] | None = None,
+                   context: dict | None = None) -> list[Problem]:
     """Problems of a .docx template: split tags, curly quotes, unbalanced tags, Jinja syntax,
-    unknown filters and (when ``known`` is given) unknown top-level variables.
+    unknown filters, (when ``known`` or ``context`` is given) unknown top-level variables and
+    (when ``context`` is given) fields the data does not have, found by rendering the tags
+    with ``context`` as `kehoach build` would.
 
     Each problem names the paragraph and quotes its text. Raises :class:`InputError` only
     when ``path`` is not a readable .docx.
     """
-    return [p for _, p in _findings(str(path), _stamp(path), frozenset(known) if known is not None else None)]
+    if context is not None and known is None:
+        known = set(context)
+    found = _findings(str(path), _stamp(path), frozenset(known) if known is not None else None)
+    out = [p for _, p in found]
+    if context is not None and not any(kind in ("syntax", "unbalanced", "split") for kind, _ in found):
+        out += _render_problems(str(path), context)
+    return out
 
 
 def blocking_problems(path: str | Path, known: set[str] | None = None) -> list[Problem]:
@@ -71,12 +85,7 @@ def _findings(path: str, stamp: tuple, known: frozenset | None) -> tuple:
     out: list[tuple[str, Problem]] = []
 
     def add(kind: str, i: int, msg: str, severity: str = "error") -> None:
-        par = pars[i]
-        text = " ".join(par.raw.split())
-        if len(text) > 120:
-            text = text[:119] + "…"
-        out.append((kind, Problem(file=path, field=par.label, severity=severity,
-                                  message=f"{msg} — trong đoạn: «{text}»")))
+        out.append((kind, _problem(path, pars[i], msg, severity)))
 
     tags = _scan(pars, add)
     for tag in tags:
@@ -94,6 +103,14 @@ def _findings(path: str, stamp: tuple, known: frozenset | None) -> tuple:
     return tuple(out)
 
 
+def _problem(path: str, par: _Par, msg: str, severity: str = "error") -> Problem:
+    text = " ".join(par.raw.split())
+    if len(text) > 120:
+        text = text[:119] + "…"
+    return Problem(file=path, field=par.label, severity=severity,
+                   message=f"{msg} — trong đoạn: «{text}»")
+
+
 def _short(tag: str) -> str:
     t = " ".join(tag.split())
     return "“" + (t if len(t) <= 50 else t[:49] + "…") + "”"
@@ -104,9 +121,8 @@ def _paragraphs(path: str) -> list[_Par]:
 
     try:
         d = docx.Document(path)
-    except Exception as e:
-        raise InputError(Problem(file=path, message="không đọc được mẫu như một tệp .docx "
-                                                    f"({type(e).__name__})")) from None
+    except Exception:
+        raise InputError(Problem(file=path, message=NOT_DOCX)) from None
     pars: list[_Par] = []
     body = d.element.body
     p_i = t_i = 0
@@ -287,18 +303,59 @@ def _check_blocks(tags: list[_Tag], add) -> bool:
     return found
 
 
+# Jinja's names for the tokens it expected or met, as the user typed them.
+_TOKENS = {"end of print statement": "“}}”", "end of statement block": "“%}”",
+           "end of comment": "“#}”", "begin of print statement": "“{{”",
+           "begin of statement block": "“{%”", "end of template": "chỗ hết mẫu",
+           "name": "một tên", "integer": "một số", "float": "một số", "string": "một chuỗi chữ"}
+_JINJA_VN = [
+    (r"No filter named '([^']+)'", lambda g: f"không có bộ lọc “{g[0]}” (bộ lọc riêng của "
+                                             f"kehoach: {', '.join(sorted(_filters()))})"),
+    (r"No test named '([^']+)'", lambda g: f"không có phép thử “{g[0]}” sau “is” (dùng được: "
+                                           "defined, none, number, string…)"),
+    (r"expected token 'end of (print statement|statement block)', got '([^']+)'",
+     lambda g: f"sau tên còn {_tok(g[1])}: thiếu dấu “.” hoặc “|” giữa hai tên, hay thừa chữ; "
+               f"thẻ phải kết thúc ngay bằng {_tok('end of ' + g[0])}"),
+    (r"expected token 'name', got '([^']+)'",
+     lambda g: f"cần một tên (tên biến, hay tên bộ lọc sau “|”) nhưng gặp {_tok(g[0])}"),
+    (r"expected token 'in', got '([^']+)'",
+     lambda g: f"vòng lặp viết “{{% for x in danh_sach %}}”: cần từ “in” nhưng gặp {_tok(g[0])}"),
+    (r"expected token '([^']+)', got '([^']+)'", lambda g: f"cần {_tok(g[0])} nhưng gặp {_tok(g[1])}"),
+    (r"unexpected '([^']+)', expected '([^']+)'", lambda g: f"thiếu {_tok(g[1])} trước {_tok(g[0])}"),
+    (r"unexpected 'end of (print statement|statement block)'",
+     lambda g: f"thẻ kết thúc {_tok('end of ' + g[0])} quá sớm: thiếu phần sau dấu (sau “+”, “==”, "
+               "“and”…)"),
+    (r"unexpected '}'", lambda g: "dấu “}” không đúng chỗ: thẻ “{{ … }}” đóng bằng hai dấu “}}”, "
+                                  "thẻ “{% … %}” bằng “%}”"),
+    (r"unexpected '([^']+)'", lambda g: f"{_tok(g[0])} không đúng chỗ"),
+    (r"unexpected char '([\"'])'", lambda g: f"dấu nháy {g[0]} mở một chuỗi chữ nhưng không có "
+                                              "dấu nháy đóng"),
+    (r"unexpected char '(.)'", lambda g: f"ký tự “{g[0]}” không dùng được trong thẻ"),
+    (r"Expected an expression, got '([^']+)'",
+     lambda g: f"thẻ trống hoặc thiếu tên, giá trị (gặp {_tok(g[0])} khi còn chờ một tên)"),
+    (r"tag name expected", lambda g: "thẻ “{% %}” trống: thiếu lệnh (if, for, endif…)"),
+    (r"Encountered unknown tag '([^']+)'",
+     lambda g: f"không có lệnh “{g[0]}”: trong “{{% … %}}” chỉ dùng if, elif, else, endif, for, "
+               f"endfor, set…; muốn in giá trị thì viết “{{{{ {g[0]} }}}}”"),
+    (r"expected name or number", lambda g: "sau dấu “.” phải là tên một trường"),
+    (r"(?i)unexpected end of template.*innermost block that needs to be closed is '([^']+)'",
+     lambda g: f"khối “{{% {g[0]} %}}” chưa được đóng"),
+    (r"(?i)unexpected end of template", lambda g: "thẻ chưa được đóng (thiếu “}}” hoặc “%}”)"),
+]
+
+
+def _tok(name: str) -> str:
+    return _TOKENS.get(name, f"“{name}”")
+
+
 def _vn_jinja(message: str | None) -> str:
-    """Jinja's English message with a Vietnamese gloss for the common cases."""
+    """Jinja's English message said in Vietnamese (the common cases; others kept as they are)."""
     m = message or ""
-    filt = re.match(r"No filter named '([^']+)'", m)
-    if filt:
-        return f"không có bộ lọc “{filt.group(1)}” (bộ lọc riêng của kehoach: {', '.join(sorted(_filters()))})"
-    unexpected = re.match(r"unexpected '(.+)'", m)
-    if unexpected:
-        return f"ký tự “{unexpected.group(1)}” không đúng chỗ"
-    if "unexpected end of template" in m.lower():
-        return "thẻ chưa được đóng"
-    return f"Jinja báo: {m}"
+    for pattern, say in _JINJA_VN:
+        found = re.match(pattern, m)
+        if found:
+            return say(found.groups())
+    return f"lỗi cú pháp khác (thông báo gốc: {m})"
 
 
 def _filters() -> set[str]:
@@ -313,23 +370,173 @@ def _line_par(lineno: int | None, pars: list[_Par]) -> int:
     return min(max(lineno - 1, 0), len(pars) - 1)
 
 
-def context_names(plan_path: str | Path) -> set[str]:
-    """Top-level names the template of ``plan_path`` (a plan or a letter file) may use.
+def plan_contexts(plan_path: str | Path) -> dict[str, dict]:
+    """The data each kind of template is rendered with for ``plan_path``, by kind.
 
-    Raises :class:`InputError` when the file is not a valid plan or letter.
+    A plan gives ``{"ke-hoach": …, "cong-van": …}`` (the công văn triển khai that
+    `kehoach build` drafts from it); a letter file gives ``{"cong-van": …}``. Raises
+    :class:`InputError` when the file is not a valid plan or letter.
     """
     from ..plan.letter import file_kind
+    from .letters import letter_context
 
     if file_kind(plan_path) == "cong-van":
         from ..plan.letter import load_letter
-        from .letters import letter_context
 
         ll = load_letter(plan_path)
-        return set(letter_context(ll.letter, ll.units))
+        return {"cong-van": letter_context(ll.letter, ll.units)}
     from ..plan.loader import load_plan
     from .context import plan_context
+    from .letter_drafts import plan_letter
 
-    return set(plan_context(load_plan(plan_path)))
+    lp = load_plan(plan_path)
+    out = {"ke-hoach": plan_context(lp)}
+    if lp.plan.implementation:
+        dirs = [lp.path.parent / lp.plan.templates] if lp.plan.templates else []
+        try:
+            letter = plan_letter(lp, template_dirs=dirs)
+        except InputError:
+            return out  # a broken wording file is for `kehoach build` to report
+        out["cong-van"] = letter_context(letter, {**lp.units, **letter.units})
+    return out
+
+
+def context_names(plan_path: str | Path) -> set[str]:
+    """Top-level names the main template of ``plan_path`` (a plan or a letter file) may use."""
+    return set(next(iter(plan_contexts(plan_path).values())))
+
+
+def context_for(template: str | Path, contexts: dict[str, dict]) -> dict:
+    """The one of ``contexts`` that ``template`` is written for: the one knowing most of the
+    names it uses; on a tie, the kind its file is named after (cong-van.docx), else the first."""
+    used = _used_names(str(template))
+    kinds = list(contexts)
+    stem = Path(template).stem
+    best = min(kinds, key=lambda k: (len(used - set(contexts[k])), k not in stem, kinds.index(k)))
+    return contexts[best]
+
+
+def _used_names(path: str) -> set[str]:
+    from jinja2 import meta
+
+    from .render import jinja_env
+
+    tags = _scan(_paragraphs(path), lambda *a, **k: None)
+    try:
+        return set(meta.find_undeclared_variables(jinja_env().parse(
+            "".join(_jinja_text(t.text) for t in tags))))
+    except Exception:  # a syntax error: check_template reports it, any context will do
+        return set()
+
+
+_MARK = "_kehoach_tag_"
+
+
+def _render_problems(path: str, context: dict) -> list[Problem]:
+    """Render the template's tags with ``context`` as `kehoach build` would (nothing is
+    saved); one problem per tag that uses a field the data does not have."""
+    from jinja2 import Undefined
+    from jinja2.utils import missing
+
+    from .render import jinja_env
+
+    pars = _paragraphs(path)
+    tags = _scan(pars, lambda *a, **k: None)
+    if not tags:
+        return []
+    current = [0]
+    found: dict[tuple, Problem] = {}
+
+    def note(u: Undefined) -> None:
+        if u._undefined_obj is missing:
+            return  # an unknown top-level name: the name check reports it
+        key = (current[0], u._undefined_name)
+        if key not in found:
+            found[key] = _missing_field(path, pars, tags[current[0]], u._undefined_obj,
+                                        u._undefined_name)
+
+    class Noted(Undefined):
+        # The build's StrictUndefined stops at the first use; this one notes every use the
+        # build would fail on and carries on, so one check lists them all.
+        __slots__ = ()
+
+        def _fail_with_undefined_error(self, *args, **kwargs):
+            note(self)
+            return self
+
+        def __str__(self):
+            note(self)
+            return ""
+
+        def __iter__(self):
+            note(self)
+            return iter(())
+
+        def __bool__(self):
+            note(self)
+            return False
+
+        def __len__(self):
+            note(self)
+            return 0
+
+        def __eq__(self, other):
+            note(self)
+            return False
+
+        def __ne__(self, other):
+            note(self)
+            return True
+
+        def __contains__(self, item):
+            note(self)
+            return False
+
+        __hash__ = Undefined.__hash__
+        __getitem__ = __call__ = _fail_with_undefined_error
+
+    def at(k: int) -> str:
+        current[0] = k
+        return ""
+
+    lines = [""] * len(pars)
+    for k, t in enumerate(tags):  # a mark before each tag says which one is being rendered
+        lines[t.first] += f"{{{{ {_MARK}({k}) }}}}" + _jinja_text(t.text)
+    env = jinja_env()
+    env.undefined = Noted
+    try:
+        env.from_string("\n".join(lines)).render({**context, _MARK: at})
+    except Exception as e:  # arithmetic on a missing field, a filter given the wrong kind…
+        tag = tags[current[0]]
+        found.setdefault((current[0], None), _problem(path, pars[tag.first], (
+            f"thẻ {_short(tag.text)} không dựng được với dữ liệu này ({_render_reason(e)}); "
+            "kehoach build sẽ dừng ở thẻ này")))
+    return [found[k] for k in sorted(found, key=lambda k: k[0])]
+
+
+def _render_reason(e: Exception) -> str:
+    from jinja2 import UndefinedError
+
+    if isinstance(e, UndefinedError):
+        return "dùng một trường không có trong dữ liệu"
+    return "phép tính hay bộ lọc không dùng được với giá trị này"
+
+
+def _missing_field(path: str, pars: list[_Par], tag: _Tag, obj, name) -> Problem:
+    import difflib
+
+    text = _jinja_text(tag.text)
+    m = re.search(r"([A-Za-z_]\w*(?:\s*\.\s*\w+|\[[^\]]*\])*)\s*(?:\.\s*" + re.escape(str(name))
+                  + r"(?!\w)|\[\s*['\"]" + re.escape(str(name)) + r"['\"]\s*\])", text)
+    parent = re.sub(r"\s+", "", m.group(1)) if m else "dữ liệu"
+    msg = f"thẻ {_short(tag.text)}: “{parent}” không có trường “{name}”"
+    if isinstance(obj, dict):
+        keys = sorted(k for k in obj if isinstance(k, str))
+        close = difflib.get_close_matches(str(name), keys, n=1)
+        msg += (f", có phải “{close[0]}”?" if close else "") + f" (các trường có: {', '.join(keys)})"
+    elif isinstance(obj, (list, tuple)):
+        msg += " (đây là một danh sách: lấy từng mục bằng “{% for x in … %}”)"
+    return _problem(path, pars[tag.first], msg)
 
 
 def explain_failure(path: str | Path, known: set[str], error) -> list[Problem]:
