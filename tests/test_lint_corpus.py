@@ -237,14 +237,15 @@ def test_each_break_is_caught_by_its_rule_only(name, good, tmp_path):
         assert "excerpt" in f.location
 
 
-def test_arial_on_one_slot_names_the_slot_and_the_paragraph(good, tmp_path):
+def test_arial_on_one_slot_names_the_font_and_the_paragraph(good, tmp_path):
     path = copy_of(good, tmp_path, "cs")
     d = docx.Document(str(path))
     arial_one_slot(d)
     d.save(str(path))
     [f] = lint_docx(path)
     assert f.severity == "error"
-    assert "“Arial” ở cs" in f.message
+    assert "Arial" in f.message and "chữ châu Á, chữ phức hợp" in f.message
+    assert " cs" not in f.message and f.extra == {"fonts": {"cs": {"font": "Arial"}}}
     assert f.location["excerpt"].startswith("Căn cứ Nghị định số 20/2014")
     assert "paragraph" in f.location
 

@@ -49,7 +49,9 @@ class Para:
 
 @dataclass
 class RunProps:
-    fonts: dict = field(default_factory=dict)   # slot -> resolved font name or None
+    fonts: dict = field(default_factory=dict)   # slot -> resolved font name or None ("" for a
+                                                # theme font the theme leaves unset)
+    themes: dict = field(default_factory=dict)  # slot -> theme font (minorHAnsi…) it came from
     size: float | None = None                   # points (w:sz)
     bold: bool = False
     italic: bool = False
@@ -190,7 +192,9 @@ class StyleIndex:
         layers = self._layers(p_el, run, tbl_style)
         props = RunProps()
         for slot in SLOTS:
-            props.fonts[slot] = self._font(layers, slot)
+            props.fonts[slot], theme = self._font(layers, slot)
+            if theme:
+                props.themes[slot] = theme
         for _kind, rpr in reversed(layers):
             sz = rpr.find(qn("w:sz"))
             if sz is not None and sz.get(qn("w:val")):
@@ -206,18 +210,19 @@ class StyleIndex:
                 break
         return props
 
-    def _font(self, layers, slot: str) -> str | None:
+    def _font(self, layers, slot: str) -> tuple[str | None, str | None]:
+        """(typeface, theme font name if it comes from the theme) of ``slot``."""
         for _, rpr in reversed(layers):
             f = rpr.find(qn("w:rFonts"))
             if f is None:
                 continue
             theme = f.get(qn("w:" + _THEME_ATTR[slot]))
             if theme:
-                return self.theme.get(theme) or f"(phông chủ đề {theme}, chưa gán)"
+                return self.theme.get(theme, ""), theme
             name = f.get(qn("w:" + slot))
             if name:
-                return name
-        return None
+                return name, None
+        return None, None
 
     def alignment(self, p_el) -> str | None:
         jc = p_el.find(f"{qn('w:pPr')}/{qn('w:jc')}")

@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -23,6 +23,8 @@ from ..errors import InputError, Problem
 from .docxmodel import DocxView, Para, text_runs
 
 FONT = "times new roman"
+NOT_DOCX = ("không phải tệp .docx của Word (có thể là .doc cũ hoặc tệp hỏng): mở bằng Word "
+            "rồi lưu lại dạng .docx")
 MAX_PER_RULE = 10  # further findings of one rule are summarised in one line
 
 
@@ -34,10 +36,14 @@ class Finding:
     severity: str   # "error" | "warning" | "info"
     message: str    # Vietnamese
     location: dict  # {"paragraph": i} | {"table": t, "row": r, "cell": c} | {"section": s}; + "excerpt"
+    extra: dict = field(default_factory=dict)  # details for --json only (font slots, colour codes)
 
     def to_json(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "message": self.message,
-                "location": dict(self.location)}
+        out = {"rule": self.rule, "severity": self.severity, "message": self.message,
+               "location": dict(self.location)}
+        if self.extra:
+            out["extra"] = dict(self.extra)
+        return out
 
     def where(self) -> str:
         loc = self.location
@@ -75,12 +81,12 @@ class Findings:
         self.items: list[Finding] = []
         self.count: Counter = Counter()
 
-    def add(self, rule: str, message: str, where: Para | dict) -> None:
+    def add(self, rule: str, message: str, where: Para | dict, extra: dict | None = None) -> None:
         self.count[rule] += 1
         if self.count[rule] > MAX_PER_RULE:
             return
         loc = where.located() if isinstance(where, Para) else dict(where)
-        self.items.append(Finding(rule, self.rules[rule]["severity"], message, loc))
+        self.items.append(Finding(rule, self.rules[rule]["severity"], message, loc, extra or {}))
 
     def result(self) -> list[Finding]:
         out = list(self.items)
@@ -166,6 +172,9 @@ def lint_docx(path: str | Path) -> list[Finding]:
     Raises :class:`InputError` when the file does not exist or is not a .docx.
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError(Problem(file=str(path), message=(
+            "đây là thư mục, không phải tệp .docx; ví dụ: kehoach lint out/2024/*.docx")))
     if not path.is_file():
         raise InputError(Problem(file=str(path), message="không có tệp này"))
     if path.suffix.lower() in (".yaml", ".yml"):
@@ -174,11 +183,8 @@ def lint_docx(path: str | Path) -> list[Finding]:
             f"(kehoach build {path}) rồi kiểm tra tệp .docx trong thư mục out/")))
     try:
         view = DocxView(path)
-    except Exception as e:  # python-docx raises several kinds for a non-docx file
-        raise InputError(Problem(file=str(path), message=(
-            "không đọc được như một tệp .docx (Word 2007 trở lên)"
-            f" — {type(e).__name__}: {str(e)[:120]}. Tệp .doc cũ: mở bằng Word và lưu lại "
-            "dạng .docx"))) from None
+    except Exception:  # python-docx raises several kinds for a non-docx file
+        raise InputError(Problem(file=str(path), message=NOT_DOCX)) from None
     from . import lint_head, lint_text
 
     out = Findings()
@@ -287,8 +293,9 @@ def check_page_numbers(view: DocxView, out: Findings) -> None:
     paras = [] if default.is_linked_to_previous else _page_field_paras(default._element)
     if not paras:
         if _estimated_pages(view) > 1:
-            out.add("ND30-PAGE-NUMBER", "văn bản nhiều trang nhưng không có số trang "
-                                        "(trường PAGE ở đầu trang, từ trang 2)", loc)
+            out.add("ND30-PAGE-NUMBER", "văn bản nhiều trang nhưng không có số trang: chèn số "
+                                        "trang ở giữa đầu trang (Insert → Page Number → Top of "
+                                        "Page), trang 1 không đánh số", loc)
         return
     p = paras[0]
     if view.alignment(p) != "center":
@@ -311,7 +318,7 @@ def check_page_numbers(view: DocxView, out: Findings) -> None:
 
 def _pt(v: float | None) -> str:
     if v is None:
-        return "không đặt"
+        return "chưa đặt"
     return f"{v:g}".replace(".", ",")
 
 
@@ -327,18 +334,39 @@ def check_fonts(view: DocxView, out: Findings) -> None:
         for r in text_runs(p.el):
             props = view.run_props(p, r)
             if not reported_font:
-                bad: dict[str, list[str]] = {}
-                for slot, name in props.fonts.items():
-                    if not _is_tnr(name):
-                        bad.setdefault(name or "(không đặt)", []).append(slot)
+                bad = {slot: name for slot, name in props.fonts.items() if not _is_tnr(name)}
                 if bad:
-                    desc = "; ".join(f"“{n}” ở {', '.join(s)}" for n, s in bad.items())
-                    out.add("ND30-FONT", f"phông chữ không phải Times New Roman: {desc}", p)
+                    slots = {s: {"font": n or "", **({"theme": props.themes[s]} if s in props.themes else {})}
+                             for s, n in bad.items()}
+                    out.add("ND30-FONT", _font_message(bad, props.themes), p, {"fonts": slots})
                     reported_font = True
             if not reported_color and props.color not in (None, "auto", "000000", "theme:text1",
                                                            "theme:dark1"):
-                out.add("ND30-COLOR", f"chữ có màu ({props.color}); văn bản dùng mực đen", p)
+                what = ("màu theo chủ đề (theme) của Word" if props.color.startswith("theme:")
+                        else f"màu #{props.color}")
+                out.add("ND30-COLOR", f"chữ có {what}; văn bản dùng mực đen: chọn đoạn, đặt màu "
+                                      "chữ Automatic (tự động) hoặc đen", p, {"color": props.color})
                 reported_color = True
+
+
+def _font_message(bad: dict[str, str | None], themes: dict[str, str]) -> str:
+    """What a reader sees wrong with the font, and what to do, without slot names."""
+    latin = next((s for s in ("ascii", "hAnsi") if s in bad), None)
+    slot = latin or next(s for s in ("eastAsia", "cs") if s in bad)
+    name = bad[slot]
+    if slot in themes:
+        what = ("phông theo chủ đề (theme) của Word" + (f" ({name})" if name else "")
+                + ", không phải Times New Roman")
+    elif name:
+        what = f"phông chữ {name} (cần Times New Roman)"
+    else:
+        what = "chưa chọn phông chữ, Word dùng phông mặc định (cần Times New Roman)"
+    if latin:
+        return (f"{what}: chọn đoạn, chọn phông Times New Roman"
+                + (" (không chọn phông ghi “Body”/“Headings”)" if slot in themes else ""))
+    return (f"phông cho chữ châu Á, chữ phức hợp là {what}; chữ tiếng Việt vẫn hiện Times New "
+            "Roman nhưng máy khác có thể đổi phông: mở hộp Phông chữ (Ctrl+D), chọn Times New "
+            "Roman ở mọi ô phông (tốt nhất sửa trong kiểu Normal)")
 
 
 def main_size(view: DocxView, p: Para) -> float | None:

@@ -71,11 +71,14 @@ def _line_props(view: DocxView, p: Para, want: str) -> tuple[str, list]:
     return chunk_props(view, p, lambda t: fold(t).replace(" ", "").startswith(want))
 
 
-def _size_ok(props, rng) -> float | None:
-    """The first size outside ``rng`` among ``props`` (None when all fit)."""
+def _size_ok(props, rng) -> str | None:
+    """The first size outside ``rng`` among ``props``, in words ("cỡ 12", "chưa đặt cỡ
+    chữ"); None when all fit."""
     for pr in props:
-        if pr.size is None or not rng[0] <= pr.size <= rng[1]:
-            return pr.size or 0
+        if pr.size is None:
+            return "chưa đặt cỡ chữ"
+        if not rng[0] <= pr.size <= rng[1]:
+            return f"cỡ {pr.size:g}".replace(".", ",")
     return None
 
 
@@ -94,7 +97,7 @@ def check_quoc_hieu(view: DocxView, st: Structure, out: Findings) -> None:
     rng = rule_book()["sizes_pt"]["quoc_hieu"]
     bad = _size_ok(props, rng)
     if bad is not None:
-        out.add("ND30-QUOC-HIEU", f"Quốc hiệu cỡ {bad:g}, cần {rng[0]}–{rng[1]}", p)
+        out.add("ND30-QUOC-HIEU", f"Quốc hiệu {bad}, cần cỡ {rng[0]}–{rng[1]}", p)
 
 
 def check_tieu_ngu(view: DocxView, st: Structure, out: Findings) -> None:
@@ -121,7 +124,7 @@ def check_tieu_ngu(view: DocxView, st: Structure, out: Findings) -> None:
     rng = rule_book()["sizes_pt"]["tieu_ngu"]
     bad = _size_ok(props, rng)
     if bad is not None:
-        out.add("ND30-TIEU-NGU", f"Tiêu ngữ cỡ {bad:g}, cần {rng[0]}–{rng[1]}", p)
+        out.add("ND30-TIEU-NGU", f"Tiêu ngữ {bad}, cần cỡ {rng[0]}–{rng[1]}", p)
     if st.quoc_hieu is not None and p.seq < st.quoc_hieu.seq:
         out.add("ND30-TIEU-NGU", "Tiêu ngữ phải ở ngay dưới Quốc hiệu", p)
     if not _has_rule_below(view, p):
@@ -195,7 +198,7 @@ def check_date(view: DocxView, st: Structure, out: Findings) -> None:
     rng = rule_book()["sizes_pt"]["date"]
     bad = _size_ok(props, rng)
     if bad is not None:
-        out.add("ND30-DATE-STYLE", f"dòng ngày tháng cỡ {bad:g}, cần {rng[0]}–{rng[1]}", p)
+        out.add("ND30-DATE-STYLE", f"dòng ngày tháng {bad}, cần cỡ {rng[0]}–{rng[1]}", p)
 
 
 SO_RE = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>.*)$")
@@ -247,7 +250,11 @@ BASIS_STARTS = ("Căn cứ", "Thực hiện", "Theo đề nghị", "Xét đề n
 
 
 def check_basis(view: DocxView, st: Structure, out: Findings) -> None:
-    start = st.title.seq if st.title is not None else 0
+    """The căn cứ block of a document with a type name (Phụ lục I, II.6). A công văn has
+    none: its first sentence "Căn cứ Kế hoạch số …, Phòng … đề nghị …" is body text."""
+    if st.type_name is None:
+        return
+    start = st.title.seq
     body = [p for p in view.paras if not p.in_table and p.seq > start and norm(p.text)]
     block: list[Para] = []
     for p in body[:15]:
