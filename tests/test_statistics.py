@@ -235,10 +235,13 @@ def test_every_bad_value_reported_at_once(tmp_path):
     assert (1, "thcs_dang_hoc") in found and "thiếu cột" in found[(1, "thcs_dang_hoc")]
     assert "số âm" in found[(2, "mn5_tong")]
     assert "không phải số nguyên" in found[(3, "th6_vao_lop1")]
-    assert "lớn hơn mn5_tong" in found[(4, "mn5_ra_lop")]
+    # CSV keeps row and column, and names the header text of each column it compares
+    assert found[(4, "mn5_ra_lop")] == '101 lớn hơn "mn5_tong" (cột 8) = 100'
+
     assert "trùng với dòng 2" in found[(5, "don_vi")]
     assert "1/0" in found[(6, "dbkk")]
-    assert "th11_hoan_thanh + th11_dang_hoc_th = 110" in found[(7, "th11_hoan_thanh")]
+    assert found[(7, "th11_hoan_thanh")] == '90 + "th11_dang_hoc_th" (cột 15) 20 = 110 lớn hơn "th11_tong" (cột 13) = 100'
+
     assert "không phải số nguyên" in found[(8, "thcs_tong")]
     assert all(p.col is not None for p in probs if p.line != 1)
 
@@ -267,7 +270,7 @@ def test_vietnamese_headers_xlsx_and_yaml(tmp_path):
         load_figures(y, cs)
     probs = e.value.problems
     assert any(p.line == 4 and p.field == "mn5_ra_lop" and "số âm" in p.message for p in probs)
-    assert any("thiếu cột 'th6_tong'" in p.message for p in probs)
+    assert any(p.field == "th6_tong" and 'thiếu cột "Trẻ 6 tuổi phải phổ cập"' in p.message for p in probs)
 
 
 def test_prerequisite_reference_to_a_programme_id_ending_in_a_digit(tmp_path):
@@ -288,3 +291,58 @@ def test_prerequisite_reference_to_a_programme_id_ending_in_a_digit(tmp_path):
     with pytest.raises(InputError) as e:
         load_criteria(str(bad))
     assert "không có mức 'xmc9'" in str(e.value.problems[0])
+
+
+def _entry_workbook(tmp_path, rows, headers=None):
+    """The entry workbook from `kehoach report template`, filled like a user would."""
+    from openpyxl import load_workbook
+
+    from workflow.statistics.workbook import write_entry_template
+
+    cs = load_criteria("nd20-2014")
+    path = write_entry_template(tmp_path / "nhap.xlsx", cs)
+    wb = load_workbook(path)
+    ws = wb["Số liệu"]
+    ids = [c.value.lstrip("# ") for c in ws[2]]
+    for col, text in (headers or {}).items():
+        ws[f"{col}3"] = text
+    for r in rows:
+        ws.append([r.get(i) for i in ids])
+    wb.save(path)
+    return path, cs
+
+
+def test_workbook_errors_name_the_cell_and_the_header_as_written(tmp_path):
+    # the user renamed two headers to accepted aliases: the message quotes what is in the file
+    rows = [unit("Xã Một"), unit("Xã Hai", mn5_tong=80, mn5_ra_lop=81, mn5_hoan_thanh=70, th6_vao_lop1="mười"),
+            unit("Xã Một"), unit("Xã Ba", th11_hoan_thanh=90, th11_dang_hoc_th=20)]
+    path, cs = _entry_workbook(tmp_path, rows, headers={"H": "Số trẻ 5 tuổi"})
+    with pytest.raises(InputError) as e:
+        load_figures(path, cs)
+    msgs = [str(p) for p in e.value.problems]
+    assert f'{path}:5: ô I5 (cột "Trẻ 5 tuổi ra lớp"): 81 lớn hơn "Số trẻ 5 tuổi" (ô H5) = 80' in msgs
+    assert f"{path}:5: ô L5 (cột \"Trẻ 6 tuổi vào lớp 1\"): 'mười' không phải số nguyên" in msgs
+    assert f'{path}:6: ô A6 (cột "Đơn vị (xã, phường)"): đơn vị \'Xã Một\' trùng với dòng 4' in msgs
+    assert (f'{path}:7: ô N7 (cột "Trẻ 11 tuổi hoàn thành chương trình tiểu học"): 90 + '
+            f'"Trẻ 11 tuổi còn lại đang học tiểu học" (ô O7) 20 = 110 lớn hơn "Trẻ 11 tuổi phải phổ cập" '
+            f'(ô M7) = 100') in msgs
+    assert not any("mn5_" in m or ":5:9" in m for m in msgs)
+    assert all(p.line in (5, 6, 7) and p.col is None for p in e.value.problems)
+
+
+def test_workbook_data_sheet_is_named_in_vietnamese_and_old_workbooks_still_read(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    path, cs = _entry_workbook(tmp_path, [unit("Xã Một")])
+    assert load_workbook(path).sheetnames == ["Số liệu", "Hướng dẫn"]
+    assert load_figures(path, cs).units[0].name == "Xã Một"
+    # a workbook made before the rename, with its guide sheet moved to the front
+    wb = Workbook()
+    wb.active.title = "huong_dan"
+    wb.active.append(["Mã cột", "Tiêu đề"])
+    old = wb.create_sheet("so_lieu")
+    cols = [c for c in ALL_COLUMNS if not c.startswith("mn3_5")]
+    old.append(cols)
+    old.append([unit("Xã Cũ")[c] for c in cols])
+    wb.save(tmp_path / "cu.xlsx")
+    assert load_figures(tmp_path / "cu.xlsx", cs).units[0].name == "Xã Cũ"

@@ -48,12 +48,12 @@ def test_report_end_to_end(tmp_path, inputs, capsys):
     assert "Quận có ba phường & nhiều trường <ngoài công lập>." in paras
     # the failing ward, by name, with its exact rate and the threshold
     miss = next(p for p in paras if p.startswith("- Số phường đạt chuẩn PCGD THCS mức độ 3"))
-    assert "2/3" in miss and "Phường Ba" in miss and "370/400, đạt 92,50%" in miss and "95%" in miss
+    assert "2/3" in miss and "chưa đạt: phường Ba (" in miss and "370/400, đạt 92,50%" in miss and "95%" in miss
     assert any(p.startswith("- Quận Mẫu đạt chuẩn phổ cập giáo dục trung học cơ sở mức độ 2") for p in paras)
     assert any("So với năm 2023: quận Mẫu giảm từ mức độ 3 xuống mức độ 2" in p for p in paras)
     assert any("Đề nghị UBND Thành phố kiểm tra, công nhận quận Mẫu" in p for p in paras)
     assert any("Đề nghị UBND phường Ba" in p and "khôi phục" in p for p in paras)
-    assert "(Phần này đơn vị tự viết" in text          # process part not in the meta
+    assert "(Phần này đơn vị tự viết: viết thẳng vào văn bản này, hoặc ghi vào tệp meta, mục process" in text
     for roman in ("I", "II", "III", "IV"):
         assert f"Phụ lục {roman}" in paras
     annex = [t for t in doc.tables if len(t.columns) == 7]
@@ -139,11 +139,12 @@ def test_entry_template_round_trip(tmp_path, capsys):
     target = tmp_path / "mau.xlsx"
     assert main(["report", "template", "--criteria", "2025", "-o", str(target)]) == 0
     wb = load_workbook(target)
-    ws = wb["so_lieu"]
+    assert wb.sheetnames == ["Số liệu", "Hướng dẫn"]
+    ws = wb["Số liệu"]
     assert ws.cell(3, 1).value == "Đơn vị (xã, phường)"
     ranges = {str(dv.sqref): dv.type for dv in ws.data_validations.dataValidation}
     assert "whole" in ranges.values() and "list" in ranges.values()
-    assert any(r.value == "mn3_5_tong" for r in wb["huong_dan"]["A"])
+    assert any(r.value == "mn3_5_tong" for r in wb["Hướng dẫn"]["A"])
     row = unit("Xã Một")
     headers = [c.value for c in ws[3]]
     from workflow.statistics.criteria import load_criteria
@@ -181,7 +182,7 @@ def test_a_ward_missing_only_a_prerequisite_gets_a_readable_reason(tmp_path):
     # Xã Hai's THCS rates are fine, but XMC mức 1 fails (1000/2000): THCS mức 1 is missed
     text = _body_text(tmp_path, [unit("Xã Một"), unit("Xã Hai", xmc_15_35_md1=1000, xmc_15_35_md2=1000)])
     line = next(t for t in text if t.startswith("- Số xã đạt chuẩn PCGD THCS mức độ 1"))
-    assert "Xã Hai (chưa đạt điều kiện trước: XMC mức độ 1)" in line
+    assert "chưa đạt: xã Hai (chưa đạt điều kiện trước: XMC mức độ 1)" in line
     assert "xmc1" not in line and "th1" not in line
 
 
@@ -193,7 +194,7 @@ def test_one_level_programme_does_not_say_dat_chuan_twice(tmp_path):
     assert "PCGD MN5 đạt chuẩn" not in text and "mầm non cho trẻ em 5 tuổi đạt chuẩn" not in text
     # the district misses MN5 (3/4 < 90%) and says why in one readable clause
     assert ("- Quận Mẫu chưa đạt chuẩn phổ cập giáo dục mầm non cho trẻ em 5 tuổi (theo tiêu chuẩn "
-            "đối với huyện) do có 3/4 (75,00%) xã đạt chuẩn PCGD MN5, yêu cầu ít nhất 90%") in text
+            "đối với cấp huyện) do có 3/4 (75,00%) xã đạt chuẩn PCGD MN5, yêu cầu ít nhất 90% (khoản 2 Điều 6).") in text
     assert "khôi phục chuẩn PCGD MN5 đã đạt năm 2023" in text
     text = "\n".join(_body_text(tmp_path, [unit("Xã Một", parent="Tỉnh Mẫu")], criteria="2025"))
     assert "đạt chuẩn PCGD MN 3–5:" in text and "đạt đạt" not in text and "3 đến 5 tuổi đạt chuẩn" not in text
@@ -202,7 +203,9 @@ def test_one_level_programme_does_not_say_dat_chuan_twice(tmp_path):
 def test_cli_names_tiers_in_vietnamese(tmp_path, inputs, capsys):
     data, _, _ = inputs
     assert main(["evaluate", str(data)]) == 0
-    assert "Cấp trên (huyện) Quận Mẫu" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Quận Mẫu (cấp huyện): PCGD MN5 đạt chuẩn" in out and "Cấp trên" not in out
+    assert "    PCGD THCS mức độ 3 — 2/3 phường đạt chuẩn (66,66%), cần ≥ 100%: CHƯA ĐẠT" in out
     assert main(["criteria", "show", "2025"]) == 0
     out = capsys.readouterr().out
     assert "Các cấp: xã → tỉnh" in out and "cấp tỉnh: ≥ 81%" in out
@@ -271,7 +274,7 @@ def test_2025_province_sentences(tmp_path):
     assert any(t.startswith("Đối chiếu với tiêu chuẩn quy định tại Nghị định số 20/2014/NĐ-CP (tiêu chuẩn cấp xã)")
                for t in text)
     line = next(t for t in text if "chưa đạt chuẩn phổ cập giáo dục mầm non cho trẻ em từ 3 đến 5 tuổi" in t)
-    assert "(theo tiêu chuẩn đối với tỉnh) do có 1/2 (50,00%) xã ĐBKK đạt chuẩn PCGD MN 3–5, yêu cầu ít nhất 85%" in line
+    assert "(theo tiêu chuẩn đối với cấp tỉnh) do có 1/2 (50,00%) xã ĐBKK đạt chuẩn PCGD MN 3–5, yêu cầu ít nhất 85%" in line
 
 
 def test_evaluate_text_says_why_a_level_is_missed(tmp_path, capsys):
@@ -283,3 +286,68 @@ def test_evaluate_text_says_why_a_level_is_missed(tmp_path, capsys):
     assert "chưa đạt điều kiện trước: PCGD TH mức độ 1" in out
     assert "th.dieu_kien       chưa đảm bảo điều kiện (Thông tư 07/2016/TT-BGDĐT) — CHƯA ĐẠT" in out
     assert "ngưỡng 100%) — CHƯA ĐẠT" not in out
+
+
+def test_evaluate_parent_lines_say_what_was_counted(tmp_path, capsys):
+    rows = [unit("Xã Hồng Hà", parent="Huyện Đan Phượng"),
+            unit("Xã Liên Hà", parent="Huyện Đan Phượng", mn5_ra_lop=10),
+            unit("Xã Liên Trung", parent="Huyện Đan Phượng", mn5_ra_lop=10)]
+    assert main(["evaluate", str(write_csv(tmp_path / "d.csv", rows))]) == 0
+    out = capsys.readouterr().out
+    assert "Huyện Đan Phượng (cấp huyện): PCGD MN5 chưa đạt; PCGD TH mức độ 3" in out
+    assert "    PCGD MN5 — 1/3 xã đạt chuẩn (33,33%), cần ≥ 90%: CHƯA ĐẠT" in out
+    assert "@huyen" not in out and "Cấp trên" not in out
+
+
+def test_evaluate_prints_each_district_and_the_province(tmp_path, capsys):
+    rows = [unit("Xã Một", parent="Huyện A"), unit("Xã Hai", parent="Huyện B", mn5_ra_lop=10)]
+    assert main(["evaluate", str(write_csv(tmp_path / "d.csv", rows)), "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "Huyện A (cấp huyện): PCGD MN5 đạt chuẩn" in out and "Huyện B (cấp huyện): PCGD MN5 chưa đạt" in out
+    assert "Cấp tỉnh: PCGD MN5 chưa đạt" in out
+    assert "    PCGD MN5 — 1/2 huyện đạt chuẩn (50,00%), cần ≥ 100%: CHƯA ĐẠT" in out
+
+
+def test_unit_names_mid_sentence_have_the_kind_in_lower_case(tmp_path):
+    import re
+
+    rows = [unit("Xã Hồng Hà", mn5_tong=None), unit("Xã Liên Hà", mn5_ra_lop=10, th6_tong=None),
+            unit("Thị trấn Phùng", thcs_tot_nghiep=300)]
+    text = _body_text(tmp_path, rows, previous_rows=[unit("Thị trấn Phùng")])
+    assert "- Đề nghị UBND xã Hồng Hà, xã Liên Hà bổ sung đầy đủ số liệu để đánh giá." in text
+    assert any("chưa đạt: xã Liên Hà (tỷ lệ trẻ em 5 tuổi ra lớp: 10/100" in t for t in text)
+    assert any("chưa đánh giá được (thiếu số liệu): xã Hồng Hà" in t for t in text)
+    assert any(t.startswith("- Đề nghị UBND thị trấn Phùng có giải pháp khôi phục") for t in text)
+    # wherever a sentence names a unit, its kind is lower case (a sentence may start with one)
+    capitalised = [t for t in text if re.search(r".\b(Xã|Phường|Thị trấn) [A-ZĐ]", t.lstrip("- "))]
+    assert capitalised == []
+
+
+def test_report_word_for_the_units_comes_from_their_names_without_meta(tmp_path, capsys):
+    rows = [unit("Phường Phúc Xá", parent="Quận Ba Đình"), unit("Phường Trúc Bạch", parent="Quận Ba Đình")]
+    data = write_csv(tmp_path / "d.csv", rows)
+    assert main(["report", str(data), "--plan", "config/plans/ba-dinh-2024.yaml", "-o", str(tmp_path / "o"),
+                 "--no-charts"]) == 0
+    out = capsys.readouterr().out
+    assert "cảnh báo" not in out                       # the data's district is the plan's
+    paras = [p.text for p in Document(str(tmp_path / "o" / "bao-cao-pcgd-xmc-2024.docx")).paragraphs]
+    assert "- Số phường đạt chuẩn PCGD MN5: 2/2 (100,00%)." in paras
+    assert "Số xã" not in "\n".join(paras)
+
+
+def test_report_warns_when_the_data_is_another_districts(tmp_path, capsys):
+    rows = [unit("Xã Hồng Hà", parent="Huyện Đan Phượng"), unit("Xã Liên Hà", parent="Huyện Đan Phượng")]
+    data = write_csv(tmp_path / "d.csv", rows)
+    out_dir = tmp_path / "o"
+    assert main(["report", str(data), "--plan", "config/plans/ba-dinh-2024.yaml", "-o", str(out_dir),
+                 "--no-charts"]) == 0
+    out = capsys.readouterr().out
+    assert (f'{data}:2: cảnh báo: đơn vị cấp trên trong số liệu là "Huyện Đan Phượng", nhưng kế hoạch là của '
+            "UBND QUẬN BA ĐÌNH: báo cáo sẽ ghi là của quận Ba Đình. Kiểm tra lại tệp số liệu, hoặc dùng "
+            "kế hoạch (--plan) của huyện Đan Phượng") in out
+    assert (out_dir / "bao-cao-pcgd-xmc-2024.docx").exists()        # a warning, not an error
+    # the same with a meta file naming another area
+    meta = tmp_path / "meta.yaml"
+    meta.write_text(META, encoding="utf-8")
+    assert main(["report", str(data), "--meta", str(meta), "-o", str(out_dir), "--no-charts"]) == 0
+    assert "nhưng tệp meta ghi area: quận Mẫu" in capsys.readouterr().out

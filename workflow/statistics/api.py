@@ -13,7 +13,8 @@ from pathlib import Path
 from ..errors import InputError, Problem, UsageError
 from .criteria import load_criteria, show_rows
 from .evaluate import Evaluation, evaluate
-from .figures import load_figures
+from .figures import fold, load_figures
+from .vn import in_sentence, kind_of
 
 REPORT_TEMPLATE = "baocao/bao-cao-pcgd-xmc.docx"
 DEFAULT_CRITERIA = "nd20-2014"
@@ -83,8 +84,8 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
         lp.plan.criteria if lp and lp.plan.criteria else None) or DEFAULT_CRITERIA
     cs = load_criteria(name, override=override)
     area = m.area if m else _area_from(lp.plan.document.parent_body or lp.plan.document.issuing_body)
-    nar = rpt.narrative_from(m, area=area)
     figs = load_figures(data, cs)
+    nar = rpt.narrative_from(m, area=area, units=[u.name for u in figs.units])
     ev = evaluate(figs, cs, parent_name=_cap(area))
     prev_path = previous or (m.previous if m else None)
     prev = evaluate(load_figures(prev_path, cs), cs, parent_name=_cap(area)) if prev_path else None
@@ -112,6 +113,9 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
     out = Path(out_dir) if out_dir else Path("out") / str(year)
     res = ReportResult(evaluation=ev, previous=prev)
     res.notes.extend(str(w) for w in figs.warnings)
+    other = _other_parent(figs, area, lp.plan.document if lp else None)
+    if other is not None:
+        res.notes.append(str(other))
     used = {c.id for u in ev.units for c in u.checks if not c.confirmed}
     if used:
         res.notes.append(f"Lưu ý: {len(used)} tiêu chí dùng ngưỡng chưa đối chiếu văn bản gốc "
@@ -190,6 +194,39 @@ def _area_from(body: str) -> str:
     if not words:
         return body
     return " ".join([words[0].lower()] + [w.capitalize() for w in words[1:]])
+
+
+def _other_parent(figs, area: str, document=None) -> Problem | None:
+    """A warning when the data's cap_tren names another unit than the report's: data from
+    Huyện Đan Phượng under a Quận Ba Đình plan would otherwise be reported as Ba Đình's.
+
+    Compared on the proper name (kind and diacritics aside), against the area and the plan's
+    parent body, issuing body and issuer; with several cap_tren (a province's districts) the
+    data is not one unit's, so nothing is compared."""
+    named = [u for u in figs.units if u.parent]
+    parents = {fold(u.parent) for u in named}
+    if len(parents) != 1:
+        return None
+    ours = [area] + ([document.parent_body, document.issuing_body, document.issuer_name] if document else [])
+    ours_folded = [f"_{fold(x)}_" for x in ours if x]
+    theirs = _proper_name(named[0].parent)
+    if not theirs or any(f"_{theirs}_" in x for x in ours_folded):
+        return None
+    theirs_name = named[0].parent
+    if document is not None:
+        ours_text, option = f"kế hoạch là của {document.parent_body or document.issuing_body}", "kế hoạch (--plan)"
+    else:
+        ours_text, option = f"tệp meta ghi area: {area}", "tệp meta (--meta)"
+    return Problem(file=str(figs.path), line=named[0].line, severity="warning",
+                   message=f"đơn vị cấp trên trong số liệu là \"{theirs_name}\", nhưng {ours_text}: báo cáo "
+                           f"sẽ ghi là của {area}. Kiểm tra lại tệp số liệu, hoặc dùng {option} của "
+                           f"{in_sentence(theirs_name)}")
+
+
+def _proper_name(name: str) -> str:
+    """'Huyện Đan Phượng' -> 'dan_phuong' (folded, without the unit kind)."""
+    kind = kind_of(name)
+    return fold(" ".join(name.split())[len(kind):])
 
 
 def _cap(s: str) -> str:

@@ -90,49 +90,50 @@ def load_figures(path: str | Path, cs: CriteriaSet) -> Figures:
     mapping = header_map(cs)
     cols: dict[int, str] = {}                # position -> column id
     header_line, header_cells = header
+    kind = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}.get(suffix, "yaml")
+    cells = _Cells(name, kind, [_text(h) for h in header_cells])
     for i, raw in enumerate(header_cells):
         if raw is None or str(raw).strip() == "":
             continue
         cid = mapping.get(fold(raw))
         if cid is None:
             close = difflib.get_close_matches(fold(raw), list(mapping), n=1, cutoff=0.75)
-            hint = f" (có phải '{mapping[close[0]]}'?)" if close else "; cột này được bỏ qua"
-            problems.add(Problem(file=name, line=header_line, col=i + 1, field=str(raw),
-                                 message=f"không nhận ra tiêu đề cột{hint}", severity="warning"))
+            hint = (f" (có phải cột \"{_label(cs, mapping[close[0]])}\"?)" if close
+                    else "; cột này được bỏ qua")
+            problems.add(cells.problem(header_line, i, f"không nhận ra tiêu đề cột{hint}", severity="warning"))
             continue
         if cid in cols.values():
-            problems.add(Problem(file=name, line=header_line, col=i + 1, field=str(raw),
-                                 message=f"cột '{cid}' xuất hiện hai lần"))
+            first = next(j for j, c in cols.items() if c == cid)
+            problems.add(cells.problem(header_line, i, f"trùng nội dung với cột {cells.ref(header_line, first)}"))
             continue
         cols[i] = cid
     present = set(cols.values())
     if UNIT not in present:
         problems.add(Problem(file=name, line=header_line, field=UNIT,
-                             message="thiếu cột tên đơn vị (don_vi, \"Đơn vị\")"))
+                             message=f"thiếu cột tên đơn vị (\"{IDENTITY[UNIT][0]}\" hoặc don_vi)"))
     for cid in sorted(cs.needed_columns() - present):
         problems.add(Problem(file=name, line=header_line, field=cid,
-                             message=f"thiếu cột '{cid}' ({cs.columns[cid].label}) mà tiêu chí cần"))
+                             message=f"thiếu cột \"{cs.columns[cid].label}\" mà tiêu chí cần"))
     units: list[UnitFigures] = []
     seen: dict[str, int] = {}
-    col_of = {cid: i + 1 for i, cid in cols.items()}
-    for line, cells in rows:
-        if all(c is None or str(c).strip() == "" for c in cells):
+    pos_of = {cid: i for i, cid in cols.items()}
+    for line, row in rows:
+        if all(c is None or str(c).strip() == "" for c in row):
             continue
         values: dict[str, int | None] = {}
         unit, parent, dbkk = "", "", False
         for i, cid in cols.items():
-            raw = cells[i] if i < len(cells) else None
-            where = dict(file=name, line=line, col=i + 1, field=str(header_cells[i]))
+            raw = row[i] if i < len(row) else None
             if cid == UNIT:
                 unit = _text(raw)
                 if not unit:
-                    problems.add(Problem(**where, message="thiếu tên đơn vị"))
+                    problems.add(cells.problem(line, i, "thiếu tên đơn vị"))
             elif cid == PARENT:
                 parent = _text(raw)
             elif cid == DBKK or cs.columns[cid].kind == "flag":
                 flag = _flag(raw)
                 if flag is None:
-                    problems.add(Problem(**where, message=f"'{raw}' không phải 1/0 (có/không)"))
+                    problems.add(cells.problem(line, i, f"'{raw}' không phải 1/0 (có/không)"))
                 elif cid == DBKK:
                     dbkk = flag
                 else:
@@ -140,12 +141,11 @@ def load_figures(path: str | Path, cs: CriteriaSet) -> Figures:
             else:
                 num, err = _count(raw)
                 if err:
-                    problems.add(Problem(**where, message=err))
+                    problems.add(cells.problem(line, i, err))
                 values[cid] = num
         if unit:
             if unit in seen:
-                problems.add(Problem(file=name, line=line, col=col_of.get(UNIT), field=UNIT,
-                                     message=f"đơn vị '{unit}' trùng với dòng {seen[unit]}"))
+                problems.add(cells.problem(line, pos_of[UNIT], f"đơn vị '{unit}' trùng với dòng {seen[unit]}"))
             seen[unit] = line
         for lim in cs.limits:
             parts = [values.get(p) for p in lim.parts]
@@ -153,15 +153,56 @@ def load_figures(path: str | Path, cs: CriteriaSet) -> Figures:
             if whole is None or any(v is None for v in parts):
                 continue
             if sum(parts) > whole:
-                what = " + ".join(lim.parts)
-                problems.add(Problem(file=name, line=line, col=col_of.get(lim.parts[0]), field=lim.parts[0],
-                                     message=f"{what} = {sum(parts)} lớn hơn {lim.whole} = {whole}"))
+                # the first part's cell carries the message; the other parts and the whole by reference
+                what = " + ".join([str(parts[0])] + [f"{cells.ref(line, pos_of[p])} {v}"
+                                                     for p, v in zip(lim.parts[1:], parts[1:])])
+                if len(parts) > 1:
+                    what += f" = {sum(parts)}"
+                problems.add(cells.problem(line, pos_of[lim.parts[0]],
+                                           f"{what} lớn hơn {cells.ref(line, pos_of[lim.whole])} = {whole}"))
         units.append(UnitFigures(unit, parent, dbkk, values, line))
     if not units and not problems.errors:
         problems.add(Problem(file=name, message="tệp không có dòng số liệu nào"))
     problems.raise_if_errors()
     sample = any(SAMPLE_MARK in fold(n).replace("_", " ") for n in notes)
     return Figures(path=path, units=units, columns=present, sample=sample, warnings=problems.warnings)
+
+
+@dataclass
+class _Cells:
+    """Names a place the way the user sees the file: in a workbook the cell and the header
+    text ('ô I5 (cột "Trẻ 5 tuổi ra lớp")', line = the sheet row); in CSV the row, column and
+    header text; in YAML the unit's line and key."""
+
+    file: str
+    kind: str                      # "xlsx" | "csv" | "yaml"
+    headers: list[str]             # header text as written in the file, by position
+
+    def _cell(self, line: int, i: int) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(i + 1)}{line}"
+
+    def problem(self, line: int, i: int, message: str, *, severity: str = "error") -> Problem:
+        header = self.headers[i]
+        if self.kind == "xlsx":
+            return Problem(file=self.file, line=line, severity=severity,
+                           message=f'ô {self._cell(line, i)} (cột "{header}"): {message}')
+        col = i + 1 if self.kind == "csv" else None
+        return Problem(file=self.file, line=line, col=col, field=header, message=message, severity=severity)
+
+    def ref(self, line: int, i: int) -> str:
+        """Another cell of the same row: '"Trẻ 5 tuổi phải phổ cập" (ô H5)'."""
+        header = f'"{self.headers[i]}"'
+        if self.kind == "xlsx":
+            return f"{header} (ô {self._cell(line, i)})"
+        if self.kind == "csv":
+            return f"{header} (cột {i + 1})"
+        return header
+
+
+def _label(cs: CriteriaSet, cid: str) -> str:
+    return IDENTITY[cid][0] if cid in IDENTITY else cs.columns[cid].label
 
 
 def _text(v) -> str:
@@ -235,7 +276,9 @@ def _read_xlsx(path: Path):
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a broken file
         raise InputError(Problem(file=str(path), message=f"không mở được tệp Excel ({e})")) from None
-    ws = wb["so_lieu"] if "so_lieu" in wb.sheetnames else wb.worksheets[0]
+    # "Số liệu"; workbooks made by earlier versions call it "so_lieu" (the same once folded)
+    named = [n for n in wb.sheetnames if fold(n) == "so_lieu"]
+    ws = wb[named[0]] if named else wb.worksheets[0]
     notes, rows, header = [], [], None
     for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
         first = cells[0] if cells else None

@@ -45,11 +45,15 @@ class Narrative:
     targets: list
 
 
-def narrative_from(meta: Meta | None, *, area: str = "") -> Narrative:
+def narrative_from(meta: Meta | None, *, area: str = "", units: list[str] = ()) -> Narrative:
+    """The narrative parts of ``meta`` (blanks without one). The word for the units ("xã",
+    "phường", "xã, phường") is the meta's ``unit_word`` when written there, else read from the
+    units' names."""
     m = meta
+    word = m.unit_word if m and "unit_word" in m.model_fields_set else unit_word(units)
     return Narrative(
-        area=(m.area if m else area) or "đơn vị",
-        unit_word=m.unit_word if m else "xã",
+        area=vn.in_sentence((m.area if m else area) or "đơn vị"),
+        unit_word=word,
         authority=m.authority if m else "cấp có thẩm quyền",
         situation=list(m.situation) if m else [],
         process=list(m.process) if m else [],
@@ -62,12 +66,14 @@ def narrative_from(meta: Meta | None, *, area: str = "") -> Narrative:
     )
 
 
+def unit_word(names: list[str]) -> str:
+    """'phường' when every unit is a phường, 'xã, phường' for a mix, 'xã' when the names carry
+    no kind."""
+    return vn.kinds_word(names, "xã")
+
+
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
-
-
-def _low(s: str) -> str:
-    return s[:1].lower() + s[1:]
 
 
 def _h(out, kind, text):
@@ -81,7 +87,9 @@ def _paras(out, lines: list[str], missing: str) -> None:
         _h(out, "p", " ".join(line.split()))
 
 
-TO_FILL = "(Phần này đơn vị tự viết: bổ sung trong tệp meta, mục {key}.)"
+# a plan-only report has no meta file: say where else the text can go
+TO_FILL = ("(Phần này đơn vị tự viết: viết thẳng vào văn bản này, hoặc ghi vào tệp meta, mục {key}, "
+           "rồi tạo lại báo cáo.)")
 
 
 def indicators(p: Programme, *, dbkk: bool = True):
@@ -152,7 +160,7 @@ def programme_part(out, ev: Evaluation, p: Programme, nar: Narrative, *, previou
         if missing:
             line += f"; chưa đạt: {'; '.join(_why(u, p, lv.level, ev.criteria) for u in missing)}"
         if unknown:
-            line += f"; chưa đánh giá được (thiếu số liệu): {', '.join(u.name for u in unknown)}"
+            line += f"; chưa đánh giá được (thiếu số liệu): {', '.join(vn.in_sentence(u.name) for u in unknown)}"
         _h(out, "p", line + ".")
     parent = ev.parent
     if parent is not None:
@@ -169,8 +177,8 @@ def programme_part(out, ev: Evaluation, p: Programme, nar: Narrative, *, previou
 
 
 def _why(u: UnitResult, p: Programme, level: int, cs: CriteriaSet) -> str:
-    """'Phường Phúc Xá (tỷ lệ …: 742/795, đạt 93,33%, thấp hơn mức 95%)', or, when only a
-    prerequisite failed, 'Xã A (chưa đạt điều kiện trước: XMC mức độ 1)'."""
+    """'phường Phúc Xá (tỷ lệ …: 742/795, đạt 93,33%, thấp hơn mức 95%)', or, when only a
+    prerequisite failed, 'xã A (chưa đạt điều kiện trước: XMC mức độ 1)' (mid-sentence)."""
     reasons = []
     for c in u.checks:
         if c.programme == p.id and c.level in (level, 0) and c.met is False:
@@ -183,7 +191,7 @@ def _why(u: UnitResult, p: Programme, level: int, cs: CriteriaSet) -> str:
         if req:
             names = missed_prerequisites(u, cs, p.id, level) or [cs.ref_name(r) for r in req]
             reasons.append("chưa đạt điều kiện trước: " + ", ".join(names))
-    return u.name + (f" ({'; '.join(reasons)})" if reasons else "")
+    return vn.in_sentence(u.name) + (f" ({'; '.join(reasons)})" if reasons else "")
 
 
 def _parent_sentence(parent: ParentResult, p: Programme, nar: Narrative, cs: CriteriaSet) -> str:
@@ -191,9 +199,9 @@ def _parent_sentence(parent: ParentResult, p: Programme, nar: Narrative, cs: Cri
     tier = next((t.name for t in cs.hierarchy if t.id == parent.tier), parent.tier)
     who = _cap(nar.area)
     if level:
-        text = f"- {who} đạt chuẩn {standard(p.name, p, level)} (theo tiêu chuẩn đối với {tier})"
+        text = f"- {who} đạt chuẩn {standard(p.name, p, level)} (theo tiêu chuẩn đối với cấp {tier})"
     else:
-        text = f"- {who} chưa đạt chuẩn {p.name} (theo tiêu chuẩn đối với {tier})"
+        text = f"- {who} chưa đạt chuẩn {p.name} (theo tiêu chuẩn đối với cấp {tier})"
     nxt = level + 1
     if nxt <= p.top:
         failed = [s for s in parent.shares if s.programme == p.id and s.level == nxt and not s.met and s.total]
@@ -204,7 +212,7 @@ def _parent_sentence(parent: ParentResult, p: Programme, nar: Narrative, cs: Cri
                 text += f"; chưa đạt {level_name(p, nxt)}"
             among = {"all": "", "dbkk": " ĐBKK", "normal": " không thuộc diện ĐBKK"}[s.among]
             text += (f" do có {vn.share(s.reached, s.total)} {nar.unit_word}{among} đạt chuẩn {goal}, "
-                     f"yêu cầu ít nhất {vn.threshold(s.threshold)} ({s.article})")
+                     f"yêu cầu ít nhất {vn.threshold(s.threshold)} ({vn.article(s.article)})")
     return text + "."
 
 
@@ -231,15 +239,16 @@ def proposals(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None, ye
             what = "; ".join(f"{c.text} (hiện {vn.pct(c.rate)}, yêu cầu {vn.threshold(c.threshold)})"
                              for c in fails if c.rate is not None)
             if before > lv:
-                out.append(f"Đề nghị UBND {_low(u.name)} "
+                out.append(f"Đề nghị UBND {vn.in_sentence(u.name)} "
                            f"có giải pháp khôi phục chuẩn {standard(p.short, p, before)} đã đạt năm {year - 1}"
                            + (f": nâng {what}." if what else "."))
             elif what:
-                out.append(f"Đề nghị UBND {_low(u.name)} có giải pháp nâng {what} để đạt chuẩn "
+                out.append(f"Đề nghị UBND {vn.in_sentence(u.name)} có giải pháp nâng {what} để đạt chuẩn "
                            f"{standard(p.short, p, target)}.")
-    unknown = sorted({u.name for u in ev.units for p in ev.criteria.programmes if u.unassessed(p.id)})
+    unknown = [u.name for u in ev.units if any(u.unassessed(p.id) for p in ev.criteria.programmes)]
     if unknown:
-        out.append(f"Đề nghị {', '.join(unknown)} bổ sung đầy đủ số liệu để đánh giá.")
+        out.append(f"Đề nghị UBND {', '.join(vn.in_sentence(n) for n in unknown)} bổ sung đầy đủ số liệu "
+                   "để đánh giá.")
     return out + [" ".join(x.split()) for x in nar.proposals]
 
 

@@ -10,6 +10,7 @@ from .evaluate import Evaluation, level_name
 from .figures import DBKK, IDENTITY
 
 ROWS = 1000
+DATA_SHEET, GUIDE_SHEET = "Số liệu", "Hướng dẫn"   # load_figures also reads the old "so_lieu"
 
 
 def _columns(cs: CriteriaSet) -> list[tuple[str, str, str]]:
@@ -39,7 +40,7 @@ def write_entry_template(target: Path, cs: CriteriaSet) -> Path:
                     uses[col].append(c.id)
     wb = Workbook()
     ws = wb.active
-    ws.title = "so_lieu"
+    ws.title = DATA_SHEET
     ws.append([f"# Mẫu nhập số liệu PCGD, XMC theo {cs.short} (bộ tiêu chí {cs.name}). "
                "Mỗi dòng một xã/phường; cột *phải phổ cập* là số phải phổ cập (PPC); ô để trống = chưa có số liệu."])
     ws.append(["# " + cols[0][0]] + [c[0] for c in cols[1:]])
@@ -66,7 +67,7 @@ def write_entry_template(target: Path, cs: CriteriaSet) -> Path:
             flags.add(rng)
         elif kind == "count":
             counts.add(rng)
-    guide = wb.create_sheet("huong_dan")
+    guide = wb.create_sheet(GUIDE_SHEET)
     guide.append(["Mã cột", "Tiêu đề", "Loại", "Dùng cho tiêu chí", "Tên khác được chấp nhận"])
     for c in guide[1]:
         c.font = bold
