@@ -92,9 +92,10 @@ class Findings:
         out = list(self.items)
         for rule, n in self.count.items():
             if n > MAX_PER_RULE:
+                hint = self.rules[rule].get("hint_when_many")
                 out.append(Finding(rule, self.rules[rule]["severity"],
-                                   f"… và {n - MAX_PER_RULE} chỗ khác cùng lỗi này",
-                                   {"excerpt": ""}))
+                                   f"… và {n - MAX_PER_RULE} chỗ khác cùng lỗi này"
+                                   + (f"; {hint}" if hint else ""), {"excerpt": ""}))
         return out
 
 
