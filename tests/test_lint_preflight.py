@@ -12,7 +12,8 @@ from docxtpl import DocxTemplate
 from lint_helpers import PLAN, ROOT, find_par
 
 from workflow.cli import main
-from workflow.documents.preflight import blocking_problems, check_template, context_names
+from workflow.documents.preflight import blocking_problems, check_template
+from workflow.documents.preflight_render import context_names
 from workflow.documents.render import jinja_env, render_docx
 from workflow.errors import InputError
 
