@@ -254,3 +254,23 @@ def test_plan_copied_elsewhere_gives_one_error_at_units_file(tmp_path, capsys):
     assert f"{plan}:{line_of(text, 'units_file:')}:" in lines[0]
     assert "không tìm thấy tệp danh mục đơn vị '../units/ba-dinh.yaml'" in lines[0]
     assert str(tmp_path.parent / "units" / "ba-dinh.yaml") in lines[0]  # normalised, no '..'
+
+
+def test_misspelt_field_in_a_user_template_is_named_with_its_paragraph(tmp_path, capsys):
+    from docx import Document
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(GOOD, encoding="utf-8")
+    tpl = tmp_path / "mau"
+    tpl.mkdir()
+    d = Document()
+    d.add_paragraph("Tiêu đề: {{ doc.tieu_de }}")
+    d.add_paragraph("Người ký: {{ signer.ten }}")
+    d.save(tpl / "ke-hoach.docx")
+    out = tmp_path / "out"
+    rc = main(["build", str(plan), "-o", str(out), "--templates", str(tpl)])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "“doc” không có trường “tieu_de”" in err and "«Tiêu đề: {{ doc.tieu_de }}»" in err
+    assert "“signer” không có trường “ten”" in err
+    assert not out.exists() or not any(out.iterdir())

@@ -74,7 +74,9 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except TemplateError as e:
-        found = preflight.explain_failure(template, set(context), e)
+        # Rendering the tags against this data names every field it lacks, at its paragraph.
+        found = [p for p in preflight.check_template(template, context=context) if p.severity == "error"]
+        found = found or preflight.explain_failure(template, set(context), e)
         raise InputError(found or Problem(
             file=str(template), line=getattr(e, "lineno", None), field="jinja",
             message=f"mẫu .docx không dựng được: {e.message or e}. "
