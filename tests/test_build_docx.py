@@ -330,3 +330,27 @@ def test_outputs_readable_by_others(tmp_path):
         assert stat.S_IMODE(kh.stat().st_mode) == 0o664
     finally:
         os.umask(old)
+
+
+def test_failing_later_stage_leaves_previous_outputs_untouched(tmp_path, capsys):
+    """A build is all or nothing: when the công văn stage fails on a user's template, the
+    Kế hoạch and calendars written earlier in the same build are not kept either."""
+    out = tmp_path / "out"
+    first = build_plan(PLAN, out_dir=out)
+    before = {p: p.read_bytes() for _, p in first.outputs}
+    manifest_before = (out / "manifest.json").read_bytes()
+    user = tmp_path / "mau"
+    user.mkdir()
+    kh = Document(str(ROOT / "templates" / "kehoach" / "ke-hoach.docx"))
+    kh.add_paragraph("Bản sửa của phòng")  # a real change to the Kế hoạch output
+    kh.save(user / "ke-hoach.docx")
+    bad = Document()
+    bad.add_paragraph("{{ doc.khong_co }}")
+    bad.save(user / "cong-van.docx")
+    rc = main(["build", str(PLAN), "-o", str(out), "--templates", str(user)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "khong_co" in err
+    assert {p: p.read_bytes() for p in before} == before
+    assert (out / "manifest.json").read_bytes() == manifest_before
+    leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []

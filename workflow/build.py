@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import manifest
 from .documents.context import plan_context
-from .documents.render import render_docx
+from .documents.render import all_or_nothing, render_docx
 from .documents.templates import find_template
 from .errors import Problem
 from .plan.loader import LoadedPlan, load_plan
@@ -62,11 +62,14 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
     tpl = find_template(KEHOACH_TEMPLATE, user_dirs=dirs)
     ctx = plan_context(lp)
     target = out / f"{lp.path.stem}.docx"
-    render_docx(tpl, ctx, target)
-    res.inputs.append(tpl)
-    res.outputs.append(("ke-hoach", target))
-    for step in EXTRA_STEPS:
-        step(lp, res, dirs)
+    # The documents and calendars of one build change together or not at all: a failing
+    # stage (say, a user's công văn template) leaves the previous outputs untouched.
+    with all_or_nothing():
+        render_docx(tpl, ctx, target)
+        res.inputs.append(tpl)
+        res.outputs.append(("ke-hoach", target))
+        for step in EXTRA_STEPS:
+            step(lp, res, dirs)
     if pdf:
         from .documents.pdf import to_pdf
 

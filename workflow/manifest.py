@@ -15,8 +15,10 @@ from . import __version__
 
 
 def sha256(path: Path) -> str:
+    from .documents.render import current_path  # an output still pending in this build
+
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open(current_path(path), "rb") as f:
         for chunk in iter(lambda: f.read(1 << 16), b""):
             h.update(chunk)
     return h.hexdigest()

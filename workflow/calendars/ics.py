@@ -201,7 +201,7 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
     of units that no longer have events are deleted. Every file is written atomically; the
     caller saves ``result.state``.
     """
-    from ..documents.render import atomic_path
+    from ..documents.render import atomic_path, remove_output
 
     out_dir = Path(out_dir)
     now = now or datetime.now(timezone.utc)
@@ -220,7 +220,7 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
     for unit, name in sorted(_state_of(previous).get("files", {}).items()):
         stale = out_dir / Path(str(name)).name
         if unit not in blobs and stale.suffix == ".ics" and stale.exists():
-            stale.unlink()
+            remove_output(stale)
             res.deleted_files.append(stale)
     res.notes = change_notes(lp, res, previous)
     return res
