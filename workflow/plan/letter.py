@@ -16,9 +16,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..errors import InputError, Problem, ProblemList
+from ..errors import InputError, ProblemList
 from . import yamlsource
-from .loader import _suggest, load_units, validate_model
+from .loader import _suggest, load_units, read_mapping, validate_model
 from .models import Block, DocDate, Model, Signer, Unit
 from .yamlsource import Positions
 
@@ -156,10 +156,7 @@ def load_letter(path: str | Path) -> LoadedLetter:
     """Read and check a letter file. Raises :class:`InputError` listing every problem."""
     path = Path(path)
     problems = ProblemList()
-    data, pos = yamlsource.load(path)
-    if not isinstance(data, dict):
-        raise InputError(Problem(file=str(path), line=1, col=1,
-                                 message="tệp công văn phải là một ánh xạ (khóa: giá trị) ở cấp ngoài cùng"))
+    data, pos = read_mapping(path, "tệp công văn")
     letter = validate_model(Letter, data, pos, problems)
     ud = load_units(path, data, pos, problems, inline=letter.units if letter is not None else None)
     units, sources = ud.units, ud.sources

@@ -112,10 +112,7 @@ def load_plan(path: str | Path) -> LoadedPlan:
     """Read and check a plan. Raises :class:`InputError` listing every problem found."""
     path = Path(path)
     problems = ProblemList()
-    data, pos = yamlsource.load(path)
-    if not isinstance(data, dict):
-        raise InputError(Problem(file=str(path), line=1, col=1,
-                                 message="tệp kế hoạch phải là một ánh xạ (khóa: giá trị) ở cấp ngoài cùng"))
+    data, pos = read_mapping(path, "tệp kế hoạch")
     plan = validate_model(Plan, data, pos, problems)
     ud = load_units(path, data, pos, problems, inline=plan.units if plan is not None else None)
     units, unit_pos, sources = ud.units, ud.positions, ud.sources
@@ -138,6 +135,16 @@ def load_plan(path: str | Path) -> LoadedPlan:
     assert plan is not None
     return LoadedPlan(plan=plan, path=path, units=units, tasks=tasks, positions=pos,
                       sources=sources, warnings=problems.warnings)
+
+
+def read_mapping(path: Path, what: str) -> tuple[dict, Positions]:
+    """The YAML file at ``path`` as a mapping with positions; ``what`` names it in the error
+    ("tệp kế hoạch", "tệp công văn") when the file is not a mapping at its top level."""
+    data, pos = yamlsource.load(path)
+    if not isinstance(data, dict):
+        raise InputError(Problem(file=str(path), line=1, col=1,
+                                 message=f"{what} phải là một ánh xạ (khóa: giá trị) ở cấp ngoài cùng"))
+    return data, pos
 
 
 # --- validation -------------------------------------------------------------------------
