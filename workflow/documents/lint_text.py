@@ -71,6 +71,16 @@ def _line_props(view: DocxView, p: Para, want: str) -> tuple[str, list]:
     return chunk_props(view, p, lambda t: fold(t).replace(" ", "").startswith(want))
 
 
+def _bold_and_size(out, rule: str, name: str, size_key: str, props, p) -> None:
+    """The header line ``name`` must be bold and within its ND30 size range."""
+    if props and not all(pr.bold for pr in props):
+        out.add(rule, f"{name} phải in đậm", p)
+    rng = rule_book()["sizes_pt"][size_key]
+    bad = _size_ok(props, rng)
+    if bad is not None:
+        out.add(rule, f"{name} {bad}, cần cỡ {rng[0]}–{rng[1]}", p)
+
+
 def _size_ok(props, rng) -> str | None:
     """The first size outside ``rng`` among ``props``, in words ("cỡ 12", "chưa đặt cỡ
     chữ"); None when all fit."""
@@ -92,12 +102,7 @@ def check_quoc_hieu(view: DocxView, st: Structure, out: Findings) -> None:
     if text not in QUOC_HIEU:
         out.add("ND30-QUOC-HIEU", f"Quốc hiệu viết “{text}”, cần “{QUOC_HIEU[0]}” "
                                   "(chữ in hoa, đủ dấu)", p)
-    if props and not all(pr.bold for pr in props):
-        out.add("ND30-QUOC-HIEU", "Quốc hiệu phải in đậm", p)
-    rng = rule_book()["sizes_pt"]["quoc_hieu"]
-    bad = _size_ok(props, rng)
-    if bad is not None:
-        out.add("ND30-QUOC-HIEU", f"Quốc hiệu {bad}, cần cỡ {rng[0]}–{rng[1]}", p)
+    _bold_and_size(out, "ND30-QUOC-HIEU", "Quốc hiệu", "quoc_hieu", props, p)
 
 
 def check_tieu_ngu(view: DocxView, st: Structure, out: Findings) -> None:
@@ -119,12 +124,7 @@ def check_tieu_ngu(view: DocxView, st: Structure, out: Findings) -> None:
             why.append("chỉ viết hoa chữ cái đầu mỗi cụm từ")
         out.add("ND30-TIEU-NGU", f"Tiêu ngữ viết “{text}”, cần “{TIEU_NGU}”"
                 + (" (" + "; ".join(why) + ")" if why else ""), p)
-    if props and not all(pr.bold for pr in props):
-        out.add("ND30-TIEU-NGU", "Tiêu ngữ phải in đậm", p)
-    rng = rule_book()["sizes_pt"]["tieu_ngu"]
-    bad = _size_ok(props, rng)
-    if bad is not None:
-        out.add("ND30-TIEU-NGU", f"Tiêu ngữ {bad}, cần cỡ {rng[0]}–{rng[1]}", p)
+    _bold_and_size(out, "ND30-TIEU-NGU", "Tiêu ngữ", "tieu_ngu", props, p)
     if st.quoc_hieu is not None and p.seq < st.quoc_hieu.seq:
         out.add("ND30-TIEU-NGU", "Tiêu ngữ phải ở ngay dưới Quốc hiệu", p)
     if not _has_rule_below(view, p):
