@@ -19,7 +19,7 @@ from letters_helpers import (
     seed_parts,
 )
 
-from workflow.build import build_plan
+from workflow.build import build, build_plan
 from workflow.cli import main
 from workflow.documents.letters import build_letter_docx
 from workflow.plan.letter import load_letter
@@ -36,7 +36,7 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("letters")
     docs = {}
     for name, path in (("002", CAT_HAI), ("003", KON_RAY)):
-        res = build_plan(path, out_dir=out / name)
+        res = build(path, out_dir=out / name)
         [(kind, docx)] = res.outputs
         assert kind == "cong-van" and docx.is_file()
         docs[name] = open_docx(docx)

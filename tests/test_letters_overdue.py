@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from letters_helpers import ROOT, header_text, norm, open_docx, reading_text
 
-from workflow.build import build_plan
+from workflow.build import build, build_plan
 from workflow.cli import main
 from workflow.overdue import find_overdue
 from workflow.plan.overdue import default_new_deadline, next_workday
@@ -224,7 +224,7 @@ def test_every_letter_is_in_word_schema_order(tmp_path):
 
     docs = []
     for cfg in sorted((ROOT / "config/letters").glob("*.yaml")):
-        docs += [p for _, p in build_plan(cfg, out_dir=tmp_path / cfg.stem).outputs]
+        docs += [p for _, p in build(cfg, out_dir=tmp_path / cfg.stem).outputs]
     res = find_overdue(PLAN, on=date(2024, 11, 5), status=STATUS, draft=True, out_dir=tmp_path / "dd")
     docs += [p for _, p in res.letters]
     assert len(docs) >= 2 + len(LATE_WARDS)

@@ -23,13 +23,13 @@ def shipped_configs() -> list[Path]:
 
 
 def test_every_document_kehoach_generates_has_no_errors(tmp_path):
-    from workflow.build import build_plan
+    from workflow.build import build
 
     configs = shipped_configs()
     assert any("plans" in str(c) for c in configs)
     linted = 0
     for cfg in configs:
-        res = build_plan(cfg, out_dir=tmp_path / cfg.stem)
+        res = build(cfg, out_dir=tmp_path / cfg.stem)
         for _, path in res.outputs:
             if path.suffix != ".docx":
                 continue

@@ -1,6 +1,9 @@
-"""`kehoach build`: a plan file in, every document out, with a manifest.
+"""`kehoach build`: the one orchestrator. A plan or letter file in, every output out.
 
-Keyword-only API; the CLI only maps flags onto :func:`build_plan`.
+A plan gives the Kế hoạch .docx, the triển khai công văn to its owning units and the
+deadline calendars; a letter file (``kind: cong-van``) gives its công văn. Either may add
+PDFs, and each build writes a ``manifest.json`` of what it read and wrote. Keyword-only
+API; the CLI and the web only map their input onto :func:`build`.
 """
 
 from __future__ import annotations
@@ -9,96 +12,121 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import manifest
+from .calendars.output import default_dir as default_calendar_dir
+from .calendars.output import write_calendars
 from .documents.context import plan_context
-from .documents.render import all_or_nothing, render_docx
-from .documents.templates import find_template
-from .errors import Problem
+from .documents.letter_drafts import plan_letter
+from .documents.letters import build_letter_docx
+from .documents.render import render_docx
+from .documents.templates import find_template, user_dirs
+from .errors import InputError, Problem
+from .plan.letter import LoadedLetter, file_kind, load_letter
 from .plan.loader import LoadedPlan, load_plan
+from .safeio import all_or_nothing
 
 KEHOACH_TEMPLATE = "kehoach/ke-hoach.docx"
 
 
 @dataclass
 class BuildResult:
+    """What a plan build wrote: (kind, path) per output, in order, and notes for the user."""
+
     plan: LoadedPlan
     out_dir: Path
     outputs: list[tuple[str, Path]] = field(default_factory=list)  # (kind, path)
     notes: list[str] = field(default_factory=list)                 # Vietnamese, for the user
-    warnings: list[Problem] = field(default_factory=list)
     manifest_path: Path | None = None
-    manifest_extra: dict = field(default_factory=dict)            # stage data kept for rebuilds
-    inputs: list[Path] = field(default_factory=list)               # templates read, for the manifest
+
+
+@dataclass
+class LetterBuildResult:
+    """What a letter build wrote."""
+
+    letter: LoadedLetter
+    out_dir: Path
+    outputs: list[tuple[str, Path]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    manifest_path: Path | None = None
 
 
 def default_out_dir(lp: LoadedPlan) -> Path:
     return Path("out") / str(lp.year)
 
 
-def template_dirs(lp: LoadedPlan, extra: Path | None = None) -> list[Path]:
-    dirs = [extra] if extra else []
-    if lp.plan.templates:
-        dirs.append((lp.path.parent / lp.plan.templates))
-    return dirs
+def build(path: str | Path, *, out_dir: Path | None = None, pdf: bool = False,
+          templates: Path | None = None) -> BuildResult | LetterBuildResult:
+    """Build a plan, or a letter file (``kind: cong-van``), whichever ``path`` is."""
+    if file_kind(path) == "cong-van":
+        return build_letter(path, out_dir=out_dir, pdf=pdf, templates=templates)
+    return build_plan(path, out_dir=out_dir, pdf=pdf, templates=templates)
 
 
 def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool = False,
                templates: Path | None = None) -> BuildResult:
-    """Build the Kế hoạch .docx (and PDF if asked) for a plan; return what was written.
+    """Build the Kế hoạch .docx, its triển khai công văn and its calendars (and PDFs if
+    asked) into ``out_dir`` (default out/<year>/; calendars in calendars/<year>/, or
+    ``out_dir``/calendars/ when ``out_dir`` is given).
 
-    Raises :class:`~workflow.errors.InputError` for a bad plan or template (nothing is
-    written then) and :class:`~workflow.errors.ToolMissing` when ``pdf`` needs LibreOffice.
-    A letter file (``kind: cong-van``) is built as a công văn instead.
+    Raises :class:`~workflow.errors.InputError` for a bad plan or template, or when the
+    file is a letter (nothing is written then), and :class:`~workflow.errors.ToolMissing`
+    when ``pdf`` needs LibreOffice.
     """
-    from .plan.letter import file_kind
-
     if file_kind(plan_path) == "cong-van":
-        from .documents.letters import build_letter
-
-        return build_letter(plan_path, out_dir=out_dir, pdf=pdf, templates=templates)
+        raise InputError(Problem(file=str(plan_path), field="kind", message=(
+            "đây là tệp công văn, không phải kế hoạch: dựng bằng kehoach build")))
     lp = load_plan(plan_path)
     out = Path(out_dir) if out_dir else default_out_dir(lp)
     res = BuildResult(plan=lp, out_dir=out)
-    dirs = template_dirs(lp, templates)
+    dirs = user_dirs(lp.path, lp.plan.templates, templates)
     tpl = find_template(KEHOACH_TEMPLATE, user_dirs=dirs)
-    ctx = plan_context(lp)
-    target = out / f"{lp.path.stem}.docx"
+    inputs = [*lp.sources, tpl]
+    previous = manifest.read(out / "manifest.json")
+    extra: dict = {"plan": str(lp.path), "year": lp.year}
     # The documents and calendars of one build change together or not at all: a failing
     # stage (say, a user's công văn template) leaves the previous outputs untouched.
     with all_or_nothing():
-        render_docx(tpl, ctx, target)
-        res.inputs.append(tpl)
+        target = out / f"{lp.path.stem}.docx"
+        render_docx(tpl, plan_context(lp), target)
         res.outputs.append(("ke-hoach", target))
-        for step in EXTRA_STEPS:
-            step(lp, res, dirs)
-    if pdf:
-        from .documents.pdf import to_pdf
-
-        docx = [p for _, p in res.outputs if p.suffix == ".docx"]
-        for p in to_pdf(docx, out):
-            res.outputs.append(("pdf", p))
-    res.manifest_path = out / "manifest.json"
-    manifest.write(res.manifest_path, inputs=[*lp.sources, *res.inputs], outputs=res.outputs,
-                   extra={"plan": str(lp.path), "year": lp.year, **res.manifest_extra})
+        if lp.plan.implementation:
+            letter = plan_letter(lp, template_dirs=dirs)
+            target = out / f"{lp.path.stem}-cong-van-trien-khai.docx"
+            build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
+            res.outputs.append(("cong-van", target))
+        cal_dir = default_calendar_dir(lp) if out_dir is None else out / "calendars"
+        cb = write_calendars(lp, out_dir=cal_dir, fallback_state=previous.get("calendar"))
+        res.outputs.extend(("lich", p) for p in cb.paths.values())
+        res.notes.extend(cb.notes)
+        extra["calendar"] = cb.state
+    _finish(res, pdf=pdf, inputs=inputs, extra=extra)
     return res
 
 
-# Later stages (công văn, calendars) register here: step(loaded_plan, result, template_dirs).
-EXTRA_STEPS: list = []
+def build_letter(path: str | Path, *, out_dir: Path | None = None, pdf: bool = False,
+                 templates: Path | None = None) -> LetterBuildResult:
+    """Build a letter file (``kind: cong-van``) into ``out_dir`` (default out/<year>/).
+
+    Raises :class:`~workflow.errors.InputError` for a bad letter or template (nothing is
+    written then).
+    """
+    ll = load_letter(path)
+    out = Path(out_dir) if out_dir else Path("out") / str(ll.year or "cong-van")
+    res = LetterBuildResult(letter=ll, out_dir=out)
+    target = out / f"{ll.path.stem}.docx"
+    build_letter_docx(ll.letter, target, units=ll.units,
+                      template_dirs=user_dirs(ll.path, ll.letter.templates, templates))
+    res.outputs.append(("cong-van", target))
+    _finish(res, pdf=pdf, inputs=ll.sources, extra={"letter": str(ll.path), "kind": "cong-van"})
+    return res
 
 
-def _calendar_step(lp: LoadedPlan, res: BuildResult, dirs: list[Path]) -> None:
-    from .calendars.output import build_step
+def _finish(res: BuildResult | LetterBuildResult, *, pdf: bool, inputs: list[Path],
+            extra: dict) -> None:
+    """PDFs of the .docx outputs (if asked), then the manifest of the whole build."""
+    if pdf:
+        from .documents.pdf import to_pdf  # LibreOffice is optional: only for --pdf
 
-    build_step(lp, res, dirs)
-
-
-EXTRA_STEPS.append(_calendar_step)
-
-
-def _letter_step(lp: LoadedPlan, res: BuildResult, dirs: list[Path]) -> None:
-    from .documents.letter_drafts import plan_letter_step
-
-    plan_letter_step(lp, res, dirs)
-
-
-EXTRA_STEPS.append(_letter_step)
+        docx = [p for _, p in res.outputs if p.suffix == ".docx"]
+        res.outputs.extend(("pdf", p) for p in to_pdf(docx, res.out_dir))
+    res.manifest_path = res.out_dir / "manifest.json"
+    manifest.write(res.manifest_path, inputs=inputs, outputs=res.outputs, extra=extra)

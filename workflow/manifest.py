@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
+from .safeio import atomic_path, current_path
 
 
 def sha256(path: Path) -> str:
-    from .documents.render import current_path  # an output still pending in this build
 
     h = hashlib.sha256()
     with open(current_path(path), "rb") as f:
@@ -36,8 +36,6 @@ def read(path: Path) -> dict:
 def write(path: Path, *, inputs: list[Path], outputs: list[tuple[str, Path]],
           extra: dict | None = None, base: Path | None = None) -> dict:
     """Write the manifest atomically and return it."""
-    from .documents.render import atomic_path
-
     def rel(p: Path) -> str:
         try:
             return str(Path(p).resolve().relative_to((base or Path.cwd()).resolve()))

@@ -53,11 +53,11 @@ def find_overdue(plan_path: str | Path, *, on: date, status: str | Path | None =
         raise InputError(Problem(file="<dòng lệnh>", field="--new-deadline",
                                  message=f"hạn mới {new_deadline:%d/%m/%Y} phải sau ngày xét {on:%d/%m/%Y}"))
     res.new_deadline = new_deadline or default_new_deadline(on)
-    from .build import template_dirs
     from .documents.letter_drafts import reminder_letter, safe_name
     from .documents.letters import build_letter_docx
+    from .documents.templates import user_dirs
 
-    dirs = template_dirs(lp, templates)
+    dirs = user_dirs(lp.path, lp.plan.templates, templates)
     out = Path(out_dir) if out_dir else Path("out") / str(lp.year) / f"don-doc-{on.isoformat()}"
     letters = [(uid, reminder_letter(lp, uid, items, on=on, new_deadline=res.new_deadline,
                                      template_dirs=dirs))

@@ -1,12 +1,13 @@
 """Plan → calendar events, as plain data (no icalendar here).
 
-One :class:`CalEvent` per (task, unit calendar, period). The rules, documented for users
-in docs/lich.md:
+One :class:`CalEvent` per (task, unit calendar, dated span). Which unit owes which task, in
+which role, and on which days comes from :mod:`workflow.plan.obligations` (the same model
+reminders and overdue read); the rules, documented for users in docs/lich.md:
 
-- a period with start and end is one all-day event over the whole range;
-- a period with only an end is a one-day event on the last allowed day, titled "Hạn: …";
-- a period with only a start (open end) marks the start day, titled "Bắt đầu: …";
-- a recurring period repeats (RRULE) until 31/12 of the last year covered
+- a span with start and end is one all-day event over the whole range;
+- a span with only an end is a one-day event on the last allowed day, titled "Hạn: …";
+- a span with only a start (open end) marks the start day, titled "Bắt đầu: …";
+- a repeating span repeats (RRULE) until 31/12 of the last year covered
   (``calendar.years``, default 1 = the plan year only: next year's plan brings next year's
   dates, so two plans never show the same deadline twice);
 - "hằng quý" / "hằng tháng" without a day are anchored on ``calendar.quarterly_day`` /
@@ -14,36 +15,32 @@ in docs/lich.md:
   without a day, and ongoing tasks, give no event.
 
 The UID of an event depends only on the plan identity, the task id, the calendar's unit
-and the period's index within the task, so it survives rebuilds, other machines, moving
+and the span's index within the task, so it survives rebuilds, other machines, moving
 the plan file and reordering tasks.
 """
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import re
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from ..errors import Problem, UsageError
-from ..plan.loader import LoadedPlan, Task, _suggest
+from ..plan.loader import LoadedPlan, Task, suggest
+from ..plan.obligations import (
+    ROLE_NAMES,
+    Obligation,
+    Repeat,
+    Span,
+    by_unit,
+    obligations,
+    repeat_starts,
+    task_spans,
+)
 
 UID_DOMAIN = "kehoach"
 ALL = "tat-ca"  # the calendar with every task
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A recurrence: every ``interval`` months (or years), until ``until`` (inclusive)."""
-
-    freq: str          # "YEARLY" | "MONTHLY"
-    interval: int
-    until: date
-    # -1: the month's last day; 29 or 30: that day, or the last day of a shorter month
-    # (a bare RFC 5545 rule would skip the months that lack the day); 1-28: that day.
-    monthday: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,7 @@ class CalEvent:
     kind: str          # "range" | "day" | "deadline" | "start"
     start: date        # first day
     last: date         # last day, inclusive (DTEND is the day after)
-    rule: Rule | None
+    rule: Repeat | None
     summary: str
     description: str
     categories: tuple[str, ...]
@@ -66,7 +63,7 @@ class CalEvent:
         """(first, last) of every occurrence overlapping [lo, hi], in order."""
         out = []
         length = self.last - self.start
-        for first in _starts(self):
+        for first in (repeat_starts(self.start, self.rule) if self.rule else [self.start]):
             if first > hi:
                 break
             if first + length >= lo:
@@ -82,7 +79,7 @@ def check_unit(lp: LoadedPlan, unit: str, *, allow_all: bool = False, field: str
         return
     known = [*lp.units, ALL] if allow_all else list(lp.units)
     raise error(Problem(file=file, field=field,
-                        message=f"không có đơn vị '{unit}' trong danh mục{_suggest(unit, known)}"))
+                        message=f"không có đơn vị '{unit}' trong danh mục{suggest(unit, known)}"))
 
 
 def plan_identity(lp: LoadedPlan) -> str:
@@ -101,22 +98,18 @@ def make_uid(lp: LoadedPlan, task_id: str, unit: str, index: int) -> str:
     return f"{plan_key(lp)}-{h}@{UID_DOMAIN}"
 
 
-def unit_events(lp: LoadedPlan, unit: str) -> list[CalEvent]:
-    """Events of every task ``unit`` owns or co-owns (directly or through a group)."""
-    groups = {g for g in lp.units if unit in lp.members(g)}
-    out = []
-    for t in lp.tasks_of(unit):
-        role = "Chủ trì" if t.owner in groups else "Phối hợp"
-        out.extend(_task_events(lp, t, unit, role, prefix=""))
-    return _sorted(out)
+def unit_events(lp: LoadedPlan, unit: str, obs: list[Obligation] | None = None) -> list[CalEvent]:
+    """Events of every task ``unit`` owes (owner or co-owner, directly or through a group);
+    ``obs``: the plan's obligations when already computed."""
+    mine = by_unit(obs if obs is not None else obligations(lp)).get(unit, [])
+    return _sorted([ev for o in mine for ev in _task_events(lp, o.task, o.spans, unit,
+                                                           ROLE_NAMES[o.role], prefix="")])
 
 
 def all_events(lp: LoadedPlan) -> list[CalEvent]:
     """Every task's events, once each, titled with the owner (for tat-ca.ics)."""
-    out = []
-    for t in lp.tasks:
-        out.extend(_task_events(lp, t, ALL, "Chủ trì", prefix=f"[{lp.unit_label(t.owner)}] "))
-    return _sorted(out)
+    return _sorted([ev for t in lp.tasks for ev in _task_events(
+        lp, t, task_spans(lp, t), ALL, ROLE_NAMES["chu-tri"], prefix=f"[{lp.unit_label(t.owner)}] ")])
 
 
 def _sorted(events: list[CalEvent]) -> list[CalEvent]:
@@ -124,61 +117,18 @@ def _sorted(events: list[CalEvent]) -> list[CalEvent]:
     return sorted(events, key=lambda e: (e.start, e.last, e.task_id, e.index))
 
 
-def _task_events(lp: LoadedPlan, t: Task, unit: str, role: str, *, prefix: str) -> list[CalEvent]:
-    if t.ongoing:
-        return []
-    cfg = lp.plan.calendar
-    until = date(lp.year + cfg.years - 1, 12, 31)
-    out = []
-    k = 0
-    for reading in t.readings:
-        spans: list[tuple[str, date, date, Rule | None]] = []
-        rec = reading.recurrence
-        for p in reading.periods:
-            rule = None
-            if rec == "yearly":
-                rule = Rule("YEARLY", 1, until)
-            elif rec == "monthly":
-                rule = Rule("MONTHLY", 1, until)
-            elif rec == "quarterly":
-                rule = Rule("MONTHLY", 3, until)
-            if p.start and p.end:
-                spans.append(("range" if p.start != p.end else "day", p.start, p.end, rule))
-            elif p.end:
-                spans.append(("deadline", p.end, p.end, rule))
-            elif p.start:
-                spans.append(("start", p.start, p.start, rule))
-        if not reading.periods and rec in ("monthly", "quarterly"):
-            day = cfg.monthly_day if rec == "monthly" else cfg.quarterly_day
-            month = 1 if rec == "monthly" else 3
-            if day is not None:
-                first = _month_day(lp.year, month, day)
-                rule = Rule("MONTHLY", 1 if rec == "monthly" else 3, until, day if day < 0 else None)
-                spans.append(("deadline", first, first, rule))
-        for kind, start, last, rule in spans:
-            rule = _month_end_safe(rule, start)
-            out.append(_event(lp, t, unit, role, k, kind, start, last, rule, reading.text, prefix))
-            k += 1
-    return out
-
-
-def _month_end_safe(rule: Rule | None, start: date) -> Rule | None:
-    """A rule that keeps "ngày 31 hằng tháng" in short months and 29/02 in other years."""
-    if rule is None or rule.monthday is not None:
-        return rule
-    if rule.freq == "MONTHLY" and start.day >= 29:
-        return replace(rule, monthday=-1 if start.day == 31 else start.day)
-    if rule.freq == "YEARLY" and (start.month, start.day) == (2, 29):
-        return replace(rule, monthday=-1)  # with BYMONTH=2: 28/02 in common years
-    return rule
+def _task_events(lp: LoadedPlan, t: Task, spans: tuple[Span, ...], unit: str, role: str, *,
+                 prefix: str) -> list[CalEvent]:
+    return [_event(lp, t, unit, role, s, prefix) for s in spans]
 
 
 _TITLES = {"deadline": "Hạn: ", "start": "Bắt đầu: ", "range": "", "day": ""}
 _REPEAT = {("YEARLY", 1): "hằng năm", ("MONTHLY", 1): "hằng tháng", ("MONTHLY", 3): "hằng quý"}
 
 
-def _event(lp: LoadedPlan, t: Task, unit: str, role: str, k: int, kind: str, start: date,
-           last: date, rule: Rule | None, phrase: str, prefix: str) -> CalEvent:
+def _event(lp: LoadedPlan, t: Task, unit: str, role: str, span: Span, prefix: str) -> CalEvent:
+    kind, rule, phrase, k = span.kind, span.repeat, span.phrase, span.index
+    start, last = span.first, span.last
     title = _TITLES[kind]
     if rule and kind == "deadline":
         title = f"Hạn ({_REPEAT[(rule.freq, rule.interval)]}): "
@@ -212,42 +162,3 @@ def reference(lp: LoadedPlan) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
-
-
-def _month_len(y: int, m: int) -> int:
-    return calendar.monthrange(y, m)[1]
-
-
-def _month_day(y: int, m: int, day: int) -> date:
-    """Day ``day`` of the month (-1: the last day; a day the month lacks: its last day)."""
-    n = _month_len(y, m)
-    return date(y, m, n if day < 0 else min(day, n))
-
-
-def _starts(ev: CalEvent):
-    """First days of the occurrences, as RFC 5545 expands the rule (invalid dates skipped)."""
-    if ev.rule is None:
-        yield ev.start
-        return
-    r = ev.rule
-    step = 12 * r.interval if r.freq == "YEARLY" else r.interval
-    y, m = ev.start.year, ev.start.month
-    while True:
-        if r.monthday is not None:
-            d = _month_day(y, m, r.monthday)
-        elif ev.start.day <= _month_len(y, m):
-            d = date(y, m, ev.start.day)
-        else:
-            d = None
-        if d is not None:
-            if d > r.until:
-                return
-            yield d
-        elif date(y, m, 1) > r.until:
-            return
-        m += step
-        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..plan.loader import LoadedPlan
+from ..plan.obligations import obligations
+from ..safeio import atomic_path, remove_output
 from .events import ALL, CalEvent, all_events, check_unit, plan_key, unit_events
 
 PRODID = "-//kehoach//Lich thoi han ke hoach//VI"
@@ -46,7 +48,8 @@ def calendar_name(lp: LoadedPlan, unit: str) -> str:
 
 def collect(lp: LoadedPlan) -> dict[str, list[CalEvent]]:
     """Every calendar's events: each unit with at least one event, then "tat-ca"."""
-    cals = {u: evs for u in lp.units if (evs := unit_events(lp, u))}
+    obs = obligations(lp)
+    cals = {u: evs for u in lp.units if (evs := unit_events(lp, u, obs))}
     cals[ALL] = all_events(lp)
     return cals
 
@@ -201,8 +204,6 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
     of units that no longer have events are deleted. Every file is written atomically; the
     caller saves ``result.state``.
     """
-    from ..documents.render import atomic_path, remove_output
-
     out_dir = Path(out_dir)
     now = now or datetime.now(timezone.utc)
     cals = collect(lp)

@@ -1,9 +1,9 @@
 """Where the calendars go and where their state is kept; the `kehoach build` step.
 
 `kehoach calendar PLAN` writes calendars/<year>/ (or ``-o DIR``) and keeps the SEQUENCE /
-DTSTAMP state in that folder's lich.json. `kehoach build` writes the same files (into
-calendars/<year>/, or DIR/calendars/ when built with ``-o DIR``), keeps the state both in
-that lich.json and in the build manifest under "calendar".
+DTSTAMP state in that folder's lich.json. `kehoach build` (workflow.build) writes the same
+files (into calendars/<year>/, or DIR/calendars/ when built with ``-o DIR``) and keeps the
+state both in that lich.json and in the build manifest under "calendar".
 """
 
 from __future__ import annotations
@@ -50,19 +50,3 @@ def write_calendars(lp: LoadedPlan, *, out_dir: Path | None = None,
         raise InputError(Problem(file=str(e.filename or out), field="-o", message=(
             f"không ghi được lịch: {os_reason(e)}"))) from None
     return res
-
-
-def build_step(lp: LoadedPlan, res, template_dirs) -> None:
-    """EXTRA_STEPS entry of :func:`workflow.build.build_plan`: write the calendars too."""
-    from ..build import default_out_dir
-
-    if Path(res.out_dir) == default_out_dir(lp):
-        out = default_dir(lp)
-    else:
-        out = Path(res.out_dir) / "calendars"
-    previous = manifest.read(Path(res.out_dir) / "manifest.json").get("calendar")
-    cb = write_calendars(lp, out_dir=out, fallback_state=previous)
-    for _unit, p in cb.paths.items():
-        res.outputs.append(("lich", p))
-    res.manifest_extra["calendar"] = cb.state
-    res.notes.extend(cb.notes)

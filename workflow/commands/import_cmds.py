@@ -79,11 +79,11 @@ def diff(old: Path, new: Path, as_json: bool, draft: bool, out_dir: Path | None,
     d = diff_plans(old, new)
     letter = None
     if draft and d.changes:
-        from ..build import template_dirs
+        from ..documents.templates import user_dirs
         from ..importer.amendment import draft_amendment
 
         target_dir = out_dir or Path("out") / str(d.new.year)
-        letter = draft_amendment(d, out_dir=target_dir, template_dirs=template_dirs(d.new, templates))
+        letter = draft_amendment(d, out_dir=target_dir, template_dirs=user_dirs(d.new.path, d.new.plan.templates, templates))
     if as_json:
         data = d.to_json()
         data["draft"] = str(letter) if letter else None

@@ -89,9 +89,9 @@ def check(plan: Path, as_json: bool, strict: bool):
               help="Thư mục mẫu .docx riêng, ưu tiên hơn mẫu có sẵn")
 @click.option("--json", "as_json", is_flag=True, help="In danh sách tệp đã tạo dạng JSON")
 def build(plan: Path, out_dir: Path | None, pdf: bool, templates: Path | None, as_json: bool):
-    from ..build import build_plan
+    from ..build import build as build_any
 
-    res = build_plan(plan, out_dir=out_dir, pdf=pdf, templates=templates)
+    res = build_any(plan, out_dir=out_dir, pdf=pdf, templates=templates)
     if as_json:
         echo_json({"out_dir": str(res.out_dir), "manifest": str(res.manifest_path),
                    "outputs": [{"kind": k, "path": str(p)} for k, p in res.outputs],

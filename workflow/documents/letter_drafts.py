@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 from ..errors import InputError, ProblemList
 from ..plan import yamlsource
@@ -19,7 +18,6 @@ from ..plan.loader import LoadedPlan, validate_model
 from ..plan.overdue import LatePair
 from . import vnformat
 from .context import _issuer_phrase, document_context
-from .letters import build_letter_docx
 from .templates import find_template
 
 TRIEN_KHAI = "kehoach/cong-van-trien-khai.yaml"
@@ -167,16 +165,6 @@ def reminder_letter(lp: LoadedPlan, unit: str, pairs: list[LatePair], *, on: dat
 
 def safe_name(uid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", uid).strip("-") or "don-vi"
-
-
-def plan_letter_step(lp: LoadedPlan, res, dirs) -> None:
-    """Build stage: the triển khai letter next to the Kế hoạch .docx."""
-    if not lp.plan.implementation:
-        return
-    letter = plan_letter(lp, template_dirs=dirs)
-    target = Path(res.out_dir) / f"{lp.path.stem}-cong-van-trien-khai.docx"
-    build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
-    res.outputs.append(("cong-van", target))
 
 
 def letter_from_plan(lp: LoadedPlan, *, to: list[str], subject: str, body: list,

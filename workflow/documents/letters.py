@@ -12,11 +12,12 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from ..plan.letter import Letter, LetterDocument, LoadedLetter, Table, load_letter, table_grid
+from ..plan.letter import Letter, LetterDocument, Table, table_grid
 from ..plan.models import Unit
+from ..safeio import atomic_path
 from . import ooxml, vnformat
 from .context import blocks_context, recipients_context
-from .render import atomic_path, render_docx
+from .render import render_docx
 from .templates import find_template
 
 LETTER_TEMPLATE = "kehoach/cong-van.docx"
@@ -225,36 +226,3 @@ def _annex_table(doc, table: Table, width_mm: float):
         if r < nhead:
             ooxml.repeat_header(row)
     return t
-
-
-# --- `kehoach build LETTER` ---------------------------------------------------------------
-
-def build_letter(path: str | Path, *, out_dir: Path | None = None, pdf: bool = False,
-                 templates: Path | None = None):
-    """Build a letter file (``kind: cong-van``) into ``out_dir``; returns a BuildResult.
-
-    Raises :class:`~workflow.errors.InputError` for a bad letter or template (nothing is
-    written then).
-    """
-    from .. import manifest
-    from ..build import BuildResult
-
-    ll: LoadedLetter = load_letter(path)
-    out = Path(out_dir) if out_dir else Path("out") / str(ll.year or "cong-van")
-    res = BuildResult(plan=ll, out_dir=out)
-    dirs = [templates] if templates else []
-    if ll.letter.templates:
-        dirs.append(ll.path.parent / ll.letter.templates)
-    target = out / f"{ll.path.stem}.docx"
-    build_letter_docx(ll.letter, target, template_dirs=dirs, units=ll.units)
-    res.outputs.append(("cong-van", target))
-    if pdf:
-        from .pdf import to_pdf
-
-        for p in to_pdf([target], out):
-            res.outputs.append(("pdf", p))
-    res.manifest_path = out / "manifest.json"
-    manifest.write(res.manifest_path, inputs=ll.sources, outputs=res.outputs,
-                   extra={"letter": str(ll.path), "kind": "cong-van"})
-    return res
-

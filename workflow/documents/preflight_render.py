@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from .preflight import _jinja_text, _Par, _paragraphs, _problem, _scan, _short, _Tag
+from .templates import user_dirs
 
 
 def plan_contexts(plan_path: str | Path) -> dict[str, dict]:
@@ -36,9 +37,8 @@ def plan_contexts(plan_path: str | Path) -> dict[str, dict]:
     lp = load_plan(plan_path)
     out = {"ke-hoach": plan_context(lp)}
     if lp.plan.implementation:
-        dirs = [lp.path.parent / lp.plan.templates] if lp.plan.templates else []
         try:
-            letter = plan_letter(lp, template_dirs=dirs)
+            letter = plan_letter(lp, template_dirs=user_dirs(lp.path, lp.plan.templates))
         except InputError:
             return out  # a broken wording file is for `kehoach build` to report
         out["cong-van"] = letter_context(letter, {**lp.units, **letter.units})

@@ -34,3 +34,12 @@ def find_template(rel: str, *, user_dirs: list[Path] | tuple = ()) -> Path:
         return cand
     raise InputError(Problem(file=rel, message="không tìm thấy mẫu văn bản; đã tìm ở: "
                              + ", ".join(str(t) for t in tried)))
+
+
+def user_dirs(source: Path, declared: str | None, extra: Path | None = None) -> list[Path]:
+    """The folders searched before the shipped templates for a plan or letter file:
+    ``extra`` (``--templates``), then the file's own ``templates:`` (relative to the file)."""
+    dirs = [Path(extra)] if extra else []
+    if declared:
+        dirs.append(Path(source).parent / declared)
+    return dirs

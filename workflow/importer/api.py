@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..safeio import atomic_path
 from . import emit
 from .parse import ROW_MARK, Draft, parse
 from .source import read_source
@@ -46,7 +47,6 @@ def import_plan(source: str | Path, *, out: str | Path | None = None, force: boo
     Raises :class:`InputError` if the source cannot be read, if ``out`` exists and ``force``
     is false, or if the result would not load as a plan (nothing is written then).
     """
-    from ..documents.render import atomic_path
     from ..plan.loader import load_plan
 
     source = Path(source)

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..errors import InputError, ProblemList
 from . import yamlsource
-from .loader import _suggest, load_units, read_mapping, validate_model
+from .loader import load_units, read_mapping, suggest, validate_model
 from .models import Block, DocDate, Model, Signer, Unit
 from .yamlsource import Positions
 
@@ -170,7 +170,7 @@ def load_letter(path: str | Path) -> LoadedLetter:
         for i, to in enumerate(letter.to):
             if _looks_like_id(to) and to not in units:
                 problems.add(pos.problem(("to", i), f"không có đơn vị '{to}' trong danh mục"
-                                         f"{_suggest(to, units)}; ghi tên đầy đủ nếu không dùng mã"))
+                                         f"{suggest(to, units)}; ghi tên đầy đủ nếu không dùng mã"))
     problems.raise_if_errors()
     return LoadedLetter(letter=letter, path=path, units=units, sources=sources, positions=pos)
 

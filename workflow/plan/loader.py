@@ -243,7 +243,7 @@ def _unwrap(ann):
 
 # --- semantic checks --------------------------------------------------------------------
 
-def _suggest(name: str, known) -> str:
+def suggest(name: str, known) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (có phải '{close[0]}'?)" if close else ""
 
@@ -254,12 +254,12 @@ def _check_units(units: dict[str, Unit], unit_pos, problems: ProblemList) -> Non
         for i, m in enumerate(unit.members):
             if m not in units:
                 problems.add(upos.problem(base + ("members", i),
-                                          f"không có đơn vị '{m}' trong danh mục{_suggest(m, units)}"))
+                                          f"không có đơn vị '{m}' trong danh mục{suggest(m, units)}"))
             elif m == uid:
                 problems.add(upos.problem(base + ("members", i), "một nhóm không thể là thành viên của chính nó"))
         if unit.parent and unit.parent not in units:
             problems.add(upos.problem(base + ("parent",),
-                                      f"không có đơn vị '{unit.parent}' trong danh mục{_suggest(unit.parent, units)}"))
+                                      f"không có đơn vị '{unit.parent}' trong danh mục{suggest(unit.parent, units)}"))
 
 
 def _check_structure(plan: Plan, pos: Positions, problems: ProblemList) -> None:
@@ -387,7 +387,7 @@ def _collect_tasks(parts: list, year: int, units: dict[str, Unit] | None,
     for i, unit, blocks in parts:
         if unit is not None and units is not None and unit not in units:
             problems.add(pos.problem(("implementation", i, "unit"),
-                                     f"không có đơn vị '{unit}' trong danh mục{_suggest(unit, units)}"))
+                                     f"không có đơn vị '{unit}' trong danh mục{suggest(unit, units)}"))
         for j, block in blocks:
             path = ("implementation", i, "content", j)
             if block.kind != "task":
@@ -395,7 +395,7 @@ def _collect_tasks(parts: list, year: int, units: dict[str, Unit] | None,
             for k, co in enumerate(block.co_owners):
                 if units is not None and co not in units:
                     problems.add(pos.problem(path + ("co_owners", k),
-                                             f"không có đơn vị '{co}' trong danh mục{_suggest(co, units)}"))
+                                             f"không có đơn vị '{co}' trong danh mục{suggest(co, units)}"))
             readings = []
             for k, phrase in enumerate(block.deadline):
                 try:

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError, Problem
+from ..safeio import atomic_path
 from .timephrase import find_phrases
 
 # keys whose values are names, ids or paths, never prose to move
@@ -83,7 +84,6 @@ def roll_plan(src: str | Path, *, year: int, out: str | Path | None = None,
     """Write next year's plan beside ``src`` (or to ``out``) and return every change made and
     every passage left for review. Raises :class:`InputError` for a bad plan, an existing
     target without ``force``, or a result that would not load (nothing is written then)."""
-    from ..documents.render import atomic_path
     from .loader import load_plan
 
     src = Path(src)

@@ -23,7 +23,7 @@ from pydantic import Field
 
 from ..errors import ProblemList
 from . import yamlsource
-from .loader import LoadedPlan, _suggest, validate_model
+from .loader import LoadedPlan, suggest, validate_model
 from .models import Model
 
 
@@ -70,9 +70,9 @@ def load_status(path: str | Path | None, lp: LoadedPlan) -> Status:
         for i, e in enumerate(sf.done):
             if e.task not in ids:
                 problems.add(pos.problem(("done", i, "task"),
-                                         f"kế hoạch không có nhiệm vụ '{e.task}'{_suggest(e.task, ids)}"))
+                                         f"kế hoạch không có nhiệm vụ '{e.task}'{suggest(e.task, ids)}"))
             if e.unit is not None and e.unit not in lp.units:
                 problems.add(pos.problem(("done", i, "unit"),
-                                         f"không có đơn vị '{e.unit}' trong danh mục{_suggest(e.unit, lp.units)}"))
+                                         f"không có đơn vị '{e.unit}' trong danh mục{suggest(e.unit, lp.units)}"))
     problems.raise_if_errors()
     return Status(entries=list(sf.done))

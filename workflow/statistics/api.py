@@ -171,7 +171,8 @@ def render_report(template: Path, ctx: dict, target: Path, *, chart_files: dict,
     from docxtpl import DocxTemplate, InlineImage
     from jinja2 import TemplateError
 
-    from ..documents.render import atomic_path, jinja_env
+    from ..documents.render import jinja_env
+    from ..safeio import atomic_path
 
     tpl = DocxTemplate(str(template))
     images = {pid: InlineImage(tpl, str(f), width=Mm(160)) for pid, f in chart_files.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..documents.render import atomic_path
+from ..safeio import atomic_path
 from .criteria import CriteriaSet
 from .evaluate import Evaluation, level_name
 from .figures import DBKK, IDENTITY
