@@ -12,7 +12,8 @@ from letters_helpers import ROOT, header_text, norm, open_docx, reading_text
 from workflow.build import build, build_plan
 from workflow.cli import main
 from workflow.overdue import find_overdue
-from workflow.plan.overdue import default_new_deadline, next_workday
+from workflow.plan.overdue import default_new_deadline
+from workflow.plan.workdays import next_workday
 
 PLAN = ROOT / "config/plans/ba-dinh-2024.yaml"
 STATUS = ROOT / "config/status/ba-dinh-2024.yaml"
@@ -74,7 +75,7 @@ def test_co_owners_are_chased_only_when_asked():
 def test_new_deadline_moves_off_weekends_and_holidays():
     assert default_new_deadline(date(2024, 11, 5)) == date(2024, 11, 12)   # a Tuesday
     assert default_new_deadline(date(2024, 11, 9)) == date(2024, 11, 18)   # Sat 16 → Mon 18
-    assert next_workday(date(2024, 9, 2), holidays={date(2024, 9, 2), date(2024, 9, 3)}) == date(2024, 9, 4)
+    assert next_workday(date(2024, 9, 2), {date(2024, 9, 2), date(2024, 9, 3)}) == date(2024, 9, 4)
 
 
 def test_cli_json_and_exit_codes(capsys):

@@ -30,12 +30,12 @@ def test_plan_lists_reminders_per_unit_and_warns_about_missing_address(tmp_path,
     assert set(units) == {"pgd", "p1", "p2", "khong-thu"}
     assert units["p2"]["emails"] == ["p2@example.org", "p2b@example.org"]
     p1 = [(r["due"][:16], r["kind"], r["task"]) for r in units["p1"]["reminders"]]
+    # "còn 1 ngày" falls on Sunday 29/9: it goes on Friday 27/9, where it replaces "còn 3 ngày"
     assert p1 == [("2024-09-16T07:30", "bat-dau", "bao-cao"), ("2024-09-23T07:30", "con-7", "bao-cao"),
-                  ("2024-09-27T07:30", "con-3", "bao-cao"), ("2024-09-29T07:30", "con-1", "bao-cao"),
-                  ("2024-09-30T07:30", "han-cuoi", "bao-cao")]
+                  ("2024-09-27T07:30", "con-1", "bao-cao"), ("2024-09-30T07:30", "han-cuoi", "bao-cao")]
     # a one-day deadline has no separate "starts today" reminder
     assert [r["kind"] for r in units["pgd"]["reminders"] if r["task"] == "nhap"] == \
-        ["con-7", "con-3", "con-1", "han-cuoi"]
+        ["con-7", "con-1", "han-cuoi"]  # con-1 moved from Sunday onto con-3's Friday
     assert units["pgd"]["reminders"][0]["status"] == "Bắt đầu hôm nay"
     assert all(not r["sendable"] for r in units["khong-thu"]["reminders"])
     assert "thuong-xuyen" in data["undated_tasks"]
@@ -138,7 +138,7 @@ def test_dry_run_sends_and_writes_nothing(tmp_path, capsys, smtp):
     db = tmp_path / "db.sqlite"
     common = ["--db", str(db), "--settings", str(settings)]
     rc, out, _ = _run(capsys, "remind", "sync", str(plan), *common, "--now", "2024-09-01", "--dry-run")
-    assert rc == 0 and "Xem trước" in out and "thêm 23" in out
+    assert rc == 0 and "Xem trước" in out and "thêm 19" in out  # 23 less 4 met on a Friday
     assert not db.exists()  # not even an empty ledger
     _run(capsys, "remind", "sync", str(plan), *common, "--now", "2024-09-01")
     rc, out, _ = _run(capsys, "remind", "run-due", *common, "--now", "2024-09-23T08:00",
@@ -170,12 +170,14 @@ def test_sample_plan_runs_without_a_server(tmp_path, capsys, monkeypatch):
     assert rc == 0, out
     box = mailbox.Maildir(str(tmp_path / ".kehoach/hop-thu-di"), create=False)
     msgs = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default) for k in box.keys()]
-    assert len(msgs) == 16  # 14 wards, Phòng GDĐT, schools MN-TH: one digest each
+    # 14 wards, Phòng GDĐT, schools MN-TH, and the THCS and THPT schools for the quarterly
+    # self-check whose calendar deadline is the quarter's last day: one digest each
+    assert len(msgs) == 18
     assert all(m["Subject"].startswith("[Nhắc việc] ") for m in msgs)
     # run again at the same moment: nothing new
     rc, out, _ = _run(capsys, "remind", "run-due", "--settings", str(root / "config/settings.yaml"),
                       "--now", "2024-09-23")
-    assert "gửi 0 thư" in out and len(list(box)) == 16
+    assert "gửi 0 thư" in out and len(list(box)) == 18
 
 
 def test_mail_waiting_for_a_retry_loses_a_task_removed_meanwhile(tmp_path, capsys, smtp):
@@ -229,11 +231,12 @@ def test_plan_text_reads_as_a_calendar_per_unit(tmp_path, capsys):
     assert rc == 0, err
     assert "Nhắc vào ngày bắt đầu của một khoảng thời gian, trước hạn cuối 7, 3, 1 ngày và " \
            "đúng ngày hạn cuối; gửi lúc 07:30; mỗi đơn vị mỗi ngày một thư." in out
-    assert "  8 thư, 12 lời nhắc\n" in out
+    assert "  7 thư, 10 lời nhắc\n" in out  # Sunday's reminders go on the Friday before
     assert "  Thứ Hai, 23/09/2024 lúc 07:30\n      Còn 7 ngày: Báo cáo" in out
     assert "16/09/2024" not in out and "2024-09" not in out  # --from; no ISO dates
     assert out.count("Thứ Hai, 30/09/2024") == 1  # two tasks that day: one heading, one mail
-    assert "Tổng: 8 thư (12 lời nhắc) cho 1 đơn vị" in out
+    assert "Thứ Sáu, 11/10/2024 lúc 07:30\n      Còn 4 ngày: Hồ sơ" in out  # from Saturday 12/10
+    assert "Tổng: 7 thư (10 lời nhắc) cho 1 đơn vị" in out
     rc, out, err = _run(capsys, "remind", "plan", str(plan), "--settings", str(settings),
                         "--from", "23/9")
     assert rc == 2 and "--from: không hiểu thời điểm '23/9'" in err

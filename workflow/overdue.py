@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 from .plan.loader import LoadedPlan, load_plan
-from .plan.overdue import LatePair, by_unit, default_new_deadline, late_pairs, report_json
+from .plan.obligations import Obligation, by_unit
+from .plan.overdue import default_new_deadline, late_pairs, report_json
 from .plan.status import load_status
 
 
@@ -19,7 +20,7 @@ from .plan.status import load_status
 class OverdueResult:
     plan: LoadedPlan
     on: date
-    pairs: list[LatePair]
+    pairs: list[Obligation]
     status_file: str | None
     new_deadline: date | None = None
     letters: list[tuple[str, Path]] = field(default_factory=list)  # (unit, .docx)

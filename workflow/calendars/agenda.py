@@ -8,6 +8,7 @@ from datetime import date
 
 from ..errors import Problem, UsageError
 from ..plan.loader import LoadedPlan
+from ..plan.obligations import Obligation, obligations
 from .events import CalEvent, all_events, check_unit, unit_events
 
 
@@ -59,10 +60,12 @@ def agenda(lp: LoadedPlan, *, today: date, start: date | None = None, end: date 
                                  message=f"ngày kết thúc {hi:%d/%m/%Y} trước ngày bắt đầu {lo:%d/%m/%Y}"))
     if unit is not None:
         check_unit(lp, unit)
-    events: list[CalEvent] = unit_events(lp, unit) if unit else all_events(lp)
+    obs = obligations(lp, status)
+    events: list[CalEvent] = unit_events(lp, unit, obs) if unit else all_events(lp)
+    done = _done(obs, unit) if status is not None else set()
     items = []
     for ev in events:
-        if status is not None and _done(status, ev.task_id, unit):
+        if ev.task_id in done:
             continue
         for first, last in ev.occurrences(lo, hi):
             day = first if ev.kind == "start" else last
@@ -73,11 +76,16 @@ def agenda(lp: LoadedPlan, *, today: date, start: date | None = None, end: date 
     return sorted(items, key=lambda i: (i.day, i.start, i.task_id))
 
 
-def _done(status, task_id: str, unit: str | None) -> bool:
+def _done(obs: list[Obligation], unit: str | None) -> set[str]:
+    """Tasks done for ``unit`` — for everyone when ``unit`` is None: every unit that does
+    the work as chủ trì has finished (one ward finishing is not everyone)."""
     if unit is not None:
-        return status.is_done(task_id, unit)
-    # For everyone: only an entry without a unit (one ward finishing is not everyone).
-    return any(e.task == task_id and e.unit is None for e in status.entries)
+        return {o.task.id for o in obs if o.unit == unit and o.is_done()}
+    owing: dict[str, bool] = {}
+    for o in obs:
+        if o.leaf and o.role == "chu-tri":
+            owing[o.task.id] = owing.get(o.task.id, True) and o.is_done()
+    return {t for t, finished in owing.items() if finished}
 
 
 def _plain_summary(lp: LoadedPlan, ev: CalEvent) -> str:

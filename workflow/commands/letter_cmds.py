@@ -51,7 +51,7 @@ DAY = _Day()
 def overdue(plan: Path, on: date, status: Path | None, as_json: bool, draft: bool,
             out_dir: Path | None, new_deadline: date | None, co_owners: bool, templates: Path | None):
     from ..overdue import find_overdue
-    from ..plan.overdue import by_unit
+    from ..plan.obligations import by_unit
 
     res = find_overdue(plan, on=on, status=status, draft=draft, out_dir=out_dir,
                        new_deadline=new_deadline, co_owners=co_owners, templates=templates)

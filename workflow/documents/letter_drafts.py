@@ -15,7 +15,7 @@ from ..errors import InputError, ProblemList
 from ..plan import yamlsource
 from ..plan.letter import TYPE_ABBREVIATIONS, Letter
 from ..plan.loader import LoadedPlan, validate_model
-from ..plan.overdue import LatePair
+from ..plan.obligations import Obligation, obligations
 from . import vnformat
 from .context import _issuer_phrase, document_context
 from .templates import find_template
@@ -126,11 +126,13 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
     problems = ProblemList()
     data = _base(lp, words, text, pos, problems)
     units = owning_units(lp)
+    named = [o for o in obligations(lp) if o.via is None]  # as the plan names them
     body = [{"p": s} for s in fill_wording(text.get("intro", []), words, pos, ("intro",), problems)]
     for uid in units:
-        owned = [t for t in lp.tasks if t.owner == uid]
+        owned = [o.task for o in named if o.unit == uid and o.role == "chu-tri"]
+        supported = [o.task for o in named if o.unit == uid and o.role == "phoi-hop"]
         line = fill_wording(text.get("unit_line", "{{ unit }}"), {
-            **words, "unit": lp.unit_name(uid), "count": len(owned),
+            **words, "unit": lp.unit_name(uid), "count": len(owned), "support": len(supported),
             "first": _earliest_phrase(owned)}, pos, ("unit_line",), problems)
         body.append({"bullet": line})
     body += [{"p": s} for s in fill_wording(text.get("outro", []), words, pos, ("outro",), problems)]
@@ -140,7 +142,7 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
     return letter
 
 
-def reminder_letter(lp: LoadedPlan, unit: str, pairs: list[LatePair], *, on: date,
+def reminder_letter(lp: LoadedPlan, unit: str, pairs: list[Obligation], *, on: date,
                     new_deadline: date, template_dirs=()) -> Letter:
     """One "V/v đôn đốc …" letter to ``unit`` listing its late tasks and a new deadline."""
     text, pos = load_wording(DON_DOC, template_dirs)

@@ -8,14 +8,7 @@ from datetime import date
 
 from ..errors import Problem
 from .loader import LoadedPlan
-
-WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-
-
-def _holidays(years):
-    import holidays
-
-    return holidays.country_holidays("VN", years=sorted(years), language="vi")
+from .workdays import WEEKDAYS, vn_holidays
 
 
 def plan_warnings(lp: LoadedPlan) -> list[Problem]:
@@ -27,7 +20,7 @@ def plan_warnings(lp: LoadedPlan) -> list[Problem]:
         for r in t.readings:
             for p in r.periods:
                 years.update(d.year for d in (p.start, p.end) if d)
-    vn = _holidays(years)
+    vn = vn_holidays(years)
     for t in lp.tasks:
         if not t.phrases and not t.ongoing:
             out.append(pos.problem(t.path + ("task",),

@@ -46,6 +46,8 @@ class Entry:
         if self.kind == START or self.end is None:
             if self.start and today > self.start:
                 return f"Đã bắt đầu từ {short_date(self.start)}"
+            if self.start and today < self.start:  # sent on the working day before
+                return f"Bắt đầu từ {short_date(self.start)}"
             return "Bắt đầu hôm nay"
         n = (self.end - today).days
         if n > 0:

@@ -1,23 +1,26 @@
 """Which reminder goes to which unit on which day: pure computation from a loaded plan.
 
-For every dated period of a task: one reminder on the first day (when the period has a
-start and lasts more than a day, if ``on_start``), and one for each offset (days before the
-last day; 0 = on the last day). Recurring phrases ("trước ngày 20 hằng tháng") repeat inside
-the plan year. A reminder goes to the owner and each co-owner; a group with members goes to
-each member instead, each with their own addresses. Units with no address are reported as
-warnings. Nothing here reads or writes files.
+Who owes what and on which days comes from :mod:`workflow.plan.obligations` (the model
+calendars and overdue read too). For every dated occurrence of a leaf obligation: one
+reminder on the first day (when the period has a start and lasts more than a day, if
+``on_start``), and one for each offset (days before the last day; 0 = on the last day). A
+group's task reaches each member, with their own addresses; a status line for the group
+counts for every member. A reminder whose day is a Saturday, Sunday or public holiday goes
+on the working day before (``reminders.working_days``); the mail still states the real
+deadline. Units with no address are reported as warnings. Nothing here reads or writes
+files.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from ..errors import Problem
-from ..plan.loader import LoadedPlan, Task
+from ..plan.loader import LoadedPlan
+from ..plan.obligations import Obligation, obligations
 from ..plan.status import Status
-from ..plan.timephrase import Period
+from ..plan.workdays import previous_workday, vn_holidays
 from .settings import Settings
 
 START = "bat-dau"
@@ -75,43 +78,6 @@ def plan_reference(lp: LoadedPlan) -> str:
     return f"{d.type} số {number}/{d.symbol} {when} của {issuer} về {title[:1].lower()}{title[1:]}"
 
 
-def recipients_of(lp: LoadedPlan, task: Task) -> list[str]:
-    """Owner and co-owners; a group with members is replaced by its (leaf) members."""
-    out: list[str] = []
-    for uid in (task.owner, *task.co_owners):
-        unit = lp.units.get(uid)
-        targets = [m for m in lp.members(uid)[1:] if not lp.units[m].members] \
-            if unit is not None and unit.members else [uid]
-        for t in targets:
-            if t not in out:
-                out.append(t)
-    return out
-
-
-def _add_months(d: date, n: int) -> date:
-    y, m = divmod(d.month - 1 + n, 12)
-    y, m = d.year + y, m + 1
-    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
-
-
-def _periods(task: Task, year: int):
-    """(phrase, Period) for every dated occurrence of the task, recurrences expanded."""
-    for r in task.readings:
-        step = {"monthly": 1, "quarterly": 3}.get(r.recurrence or "")
-        for p in r.periods:
-            if step is None:
-                yield r.text, p
-                continue
-            k = 0
-            while True:
-                s = _add_months(p.start, k) if p.start else None
-                e = _add_months(p.end, k) if p.end else None
-                if (e or s).year > year:
-                    break
-                yield r.text, Period(s, e)
-                k += step
-
-
 def compute(lp: LoadedPlan, settings: Settings, status: Status | None = None) -> Computed:
     """Every reminder of the plan, split into to-send, done (skipped) and no-address."""
     tz = settings.tz
@@ -119,47 +85,60 @@ def compute(lp: LoadedPlan, settings: Settings, status: Status | None = None) ->
     at = cfg.send_time
     out = Computed()
     key = plan_key(lp)
-    status = status or Status()
+    obs = [o for o in obligations(lp, status) if o.leaf]
+    off = vn_holidays(range(lp.year - 1, lp.year + lp.plan.calendar.years + 1)) \
+        if cfg.working_days else None
     warned: set[str] = set()
-    for task in lp.tasks:
-        occurrences = list(_periods(task, lp.year))
-        if not occurrences:
-            out.undated.append(task.id)
+    for o in obs:
+        if not o.dated:
+            if o.task.id not in out.undated:
+                out.undated.append(o.task.id)
             continue
-        units = recipients_of(lp, task)
-        for phrase, p in occurrences:
-            shots: list[tuple[str, int | None, date]] = []
-            if p.start and cfg.on_start and p.start != p.end:
-                shots.append((START, None, p.start))
-            if p.end:
-                for n in cfg.offsets:
-                    shots.append((LAST_DAY if n == 0 else f"con-{n}", n, p.end - timedelta(days=n)))
-            for uid in units:
-                unit = lp.units.get(uid)
-                emails = tuple(unit.email) if unit else ()
-                for kind, offset, day in shots:
-                    target = p.start if kind == START else p.end
-                    r = Planned(
-                        key=f"{key}|{task.id}|{uid}|{kind}|{target.isoformat()}",
-                        plan=key, task=task.id, unit=uid, kind=kind, offset=offset,
-                        due_at=datetime.combine(day, at, tzinfo=tz), start=p.start, end=p.end,
-                        summary=task.summary, text=" ".join(task.text.split()), phrase=phrase,
-                        unit_label=lp.unit_label(uid), emails=emails)
-                    if status.is_done(task.id, uid, by=day):
-                        out.done.append(r)
-                    elif not emails:
-                        out.no_address.append(r)
-                        if uid not in warned:
-                            warned.add(uid)
-                            out.warnings.append(Problem(
-                                file=str(lp.path), field=f"units.{uid}", severity="warning",
-                                message=f"đơn vị '{lp.unit_label(uid)}' ({uid}) không có địa chỉ thư: "
-                                        "lời nhắc của đơn vị này sẽ không được gửi; thêm 'email:' "
-                                        "vào danh mục đơn vị"))
-                    else:
-                        out.reminders.append(r)
+        unit = lp.units.get(o.unit)
+        emails = tuple(unit.email) if unit else ()
+        for span, p in o.occurrences():
+            for send_on, (kind, offset, day) in _shots(p, cfg, off).items():
+                target = p.start if kind == START else p.end
+                r = Planned(
+                    key=f"{key}|{o.task.id}|{o.unit}|{kind}|{target.isoformat()}",
+                    plan=key, task=o.task.id, unit=o.unit, kind=kind, offset=offset,
+                    due_at=datetime.combine(send_on, at, tzinfo=tz), start=p.start, end=p.end,
+                    summary=o.task.summary, text=" ".join(o.task.text.split()),
+                    phrase=span.phrase, unit_label=lp.unit_label(o.unit), emails=emails)
+                if o.is_done(day):
+                    out.done.append(r)
+                elif not emails:
+                    out.no_address.append(r)
+                    if o.unit not in warned:
+                        warned.add(o.unit)
+                        out.warnings.append(_no_address(lp, o))
+                else:
+                    out.reminders.append(r)
     # a key is unique unless two phrases of a task give the same period: keep the first
     seen: set[str] = set()
     out.reminders = [r for r in out.reminders if not (r.key in seen or seen.add(r.key))]
     out.reminders.sort(key=lambda r: (r.due_at, r.unit, r.task))
     return out
+
+
+def _shots(p, cfg, off) -> dict[date, tuple[str, int | None, date]]:
+    """Sending day → (kind, days before the last day, day it is for) of each reminder of one
+    period. Moved off days off (``off``: the holidays, None: no move), two reminders may meet
+    on one day: the unit then gets the one nearest the deadline."""
+    shots: list[tuple[str, int | None, date]] = []
+    if p.start and cfg.on_start and p.start != p.end:
+        shots.append((START, None, p.start))
+    if p.end:
+        for n in cfg.offsets:  # largest first: a later shot on the same day replaces it
+            shots.append((LAST_DAY if n == 0 else f"con-{n}", n, p.end - timedelta(days=n)))
+    out: dict[date, tuple[str, int | None, date]] = {}
+    for shot in shots:
+        out[previous_workday(shot[2], off) if off is not None else shot[2]] = shot
+    return out
+
+
+def _no_address(lp: LoadedPlan, o: Obligation) -> Problem:
+    return Problem(file=str(lp.path), field=f"units.{o.unit}", severity="warning",
+                   message=f"đơn vị '{lp.unit_label(o.unit)}' ({o.unit}) không có địa chỉ thư: "
+                           "lời nhắc của đơn vị này sẽ không được gửi; thêm 'email:' "
+                           "vào danh mục đơn vị")

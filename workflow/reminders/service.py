@@ -15,10 +15,11 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..plan.loader import LoadedPlan, load_plan
+from ..plan.obligations import obligations
 from ..plan.status import Status, load_status
 from . import lock, mail
 from .ledger import Ledger
-from .schedule import Computed, compute, plan_key, plan_reference, recipients_of
+from .schedule import Computed, compute, plan_key, plan_reference
 from .settings import Settings, load_settings, smtp_password
 from .transport import MaildirTransport, SendError, SmtpTransport
 
@@ -158,7 +159,9 @@ def sync_plan(*, plan, status=None, db: str | Path = DEFAULT_DB, settings=None,
     lp, st = _load(plan, status)
     c = compute(lp, s, st)
     t = int(_now(now, s).timestamp())
-    tasks = {task.id: task for task in lp.tasks}
+    tasks = {task.id for task in lp.tasks}
+    owes = {(o.task.id, o.unit) for o in obligations(lp, st) if o.leaf}
+    finished = {(o.task.id, o.unit) for o in obligations(lp, st) if o.leaf and o.is_done()}
     done = {(r.task, r.unit) for r in c.done}
     no_addr = {r.unit for r in c.no_address}
 
@@ -166,9 +169,9 @@ def sync_plan(*, plan, status=None, db: str | Path = DEFAULT_DB, settings=None,
         _, task, unit, *_ = key.split("|")
         if task not in tasks:
             return "nhiệm vụ đã bỏ khỏi kế hoạch"
-        if (task, unit) in done or st.is_done(task, unit):
+        if (task, unit) in done or (task, unit) in finished:
             return "đơn vị đã hoàn thành nhiệm vụ"
-        if unit not in recipients_of(lp, tasks[task]):
+        if (task, unit) not in owes:
             return "đơn vị không còn phụ trách nhiệm vụ này"
         if unit in no_addr:
             return "đơn vị không còn địa chỉ thư"

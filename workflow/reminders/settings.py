@@ -94,6 +94,9 @@ class Reminders(Model):
     late_limit_days: int = Field(2, ge=0, le=60, description=(
         "Máy tắt đúng ngày nhắc: còn gửi muộn (ghi \"gửi muộn\") trong bao nhiêu ngày; quá thì ghi là bỏ lỡ"))
     digest: bool = Field(True, description="Gộp mọi lời nhắc của một đơn vị trong ngày vào một thư")
+    working_days: bool = Field(True, description=(
+        "Chỉ gửi vào ngày làm việc: lời nhắc rơi vào thứ Bảy, Chủ nhật hoặc ngày lễ được gửi vào "
+        "ngày làm việc liền trước (thư vẫn ghi đúng hạn cuối); false: gửi đúng ngày"))
     poll_minutes: float = Field(10, gt=0, le=1440, description=(
         "kehoach remind serve: xem lại sổ nhắc việc ít nhất mỗi bao nhiêu phút"))
     retry: Retry = Field(default_factory=Retry)
