@@ -170,7 +170,11 @@ def test_plan_build_drafts_trien_khai_letter_to_owning_units(tmp_path):
     head = header_text(doc)
     assert "Số: /BCĐ" in head and "V/v triển khai Kế hoạch công tác phổ cập giáo dục mầm non" in head
     text = reading_text(doc)
-    assert "- Phòng Giáo dục và Đào tạo quận: chủ trì 10 nhiệm vụ, thời hạn sớm nhất: tháng 2/2024." in text
+    assert ("- Phòng Giáo dục và Đào tạo quận: chủ trì 10 nhiệm vụ, phối hợp 6 nhiệm vụ, "
+            "thời hạn sớm nhất: tháng 2/2024.") in text
+    # a unit that only supports others' tasks is not said to own them
+    assert "- Phòng Nội vụ quận: chủ trì 2 nhiệm vụ." in text
+    assert "- Chi cục Thống kê quận: chủ trì 1 nhiệm vụ, phối hợp 1 nhiệm vụ." in text
     assert "- Lưu: VT, PGDĐT." in text and "Phạm Thị Diễm" in text
 
 
