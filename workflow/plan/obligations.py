@@ -12,7 +12,8 @@ docs/lich.md:
   the group keeps an obligation too (its calendar), marked ``leaf=False``;
 - the owner's role wins when a unit is both owner and co-owner of a task;
 - a status line for a unit counts for that unit and every member of it (a line for the
-  whole group, or one without a unit, is done for every member);
+  whole group, or one without a unit, is done for every member); once every unit doing the
+  task as chủ trì has finished, the task is finished for its co-owners too;
 - a repeating phrase repeats until 31/12 of the last year covered (``calendar.years``,
   default 1 = the plan year only); "hằng quý" / "hằng tháng" without a day fall on
   ``calendar.quarterly_day`` / ``calendar.monthly_day`` (default: the last day);
@@ -125,17 +126,30 @@ def obligations(lp: LoadedPlan, status: Status | None = None) -> list[Obligation
         due = _due(spans)
         seen: set[str] = set()
         named = [(t.owner, "chu-tri")] + [(c, "phoi-hop") for c in t.co_owners]
+        mine: list[Obligation] = []
         for uid, role in named:
             for member in lp.members(uid):
                 if member in seen:
                     continue
                 seen.add(member)
                 unit = lp.units.get(member)
-                out.append(Obligation(
+                mine.append(Obligation(
                     task=t, unit=member, role=role, via=None if member == uid else uid,
                     leaf=not (unit is not None and unit.members), spans=spans, due=due,
                     done_on=done_on(lp, status, t.id, member)))
+        out.extend(_supporters_follow(mine))
     return out
+
+
+def _supporters_follow(obs: list[Obligation]) -> list[Obligation]:
+    """A co-owner only supports: once every unit doing the task as chủ trì has finished,
+    the task is finished for its co-owners too (on the day the last owner finished)."""
+    owners = [o.done_on for o in obs if o.leaf and o.role == "chu-tri"]
+    if not owners or None in owners:
+        return obs
+    last = max(owners)
+    return [replace(o, done_on=min(o.done_on or last, last)) if o.role == "phoi-hop" else o
+            for o in obs]
 
 
 def done_on(lp: LoadedPlan, status: Status, task_id: str, unit: str) -> date | None:
