@@ -21,7 +21,7 @@ def main() -> int:
 
     from workflow import build as build_mod
     from workflow.documents.context import plan_context
-    from workflow.documents.render import jinja_env
+    from workflow.documents.jinja import jinja_env
     from workflow.documents.templates import find_template
     from workflow.plan.loader import load_plan
 

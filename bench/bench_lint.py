@@ -30,8 +30,10 @@ def main() -> int:
     from workflow.build import build_plan
     from workflow.documents import preflight
     from workflow.documents.context import plan_context
+    from workflow.documents.jinja import jinja_env
     from workflow.documents.lint import lint_docx
-    from workflow.documents.render import jinja_env, render_docx
+    from workflow.documents.preflight_render import check_template
+    from workflow.documents.render import render_docx
     from workflow.documents.templates import find_template
     from workflow.plan.loader import load_plan
 
@@ -59,11 +61,11 @@ def main() -> int:
                  base, "docxtpl render+save"))
 
     def uncached():
-        preflight._findings.cache_clear()
-        preflight.check_template(tpl, known=set(ctx))
+        preflight.findings.cache_clear()
+        check_template(tpl, known=set(ctx))
 
     rows.append(("kiểm tra mẫu, không cache", best(uncached), base, "docxtpl render+save"))
-    rows.append(("kiểm tra mẫu, có cache", best(lambda: preflight.check_template(tpl, known=set(ctx))),
+    rows.append(("kiểm tra mẫu, có cache", best(lambda: check_template(tpl, known=set(ctx))),
                  base, "docxtpl render+save"))
     for name, t, b, what in rows:
         print(f"{name:<34} {t * 1000:8.1f} ms   {t / b:5.2f}× {what} ({b * 1000:.1f} ms)")

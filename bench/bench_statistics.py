@@ -69,7 +69,7 @@ def main() -> int:
 
         from docxtpl import DocxTemplate
 
-        from workflow.documents.render import jinja_env
+        from workflow.documents.jinja import jinja_env
         from workflow.documents.templates import find_template
         from workflow.statistics import api
         from workflow.statistics import report as rpt

@@ -45,7 +45,7 @@ def _blocks(blocks) -> list:
 
 
 def printed(lp: LoadedPlan) -> dict:
-    from workflow.documents.context import _issuer_phrase
+    from workflow.documents.context import issuer_phrase
 
     plan = lp.plan
     doc = plan.document
@@ -66,7 +66,7 @@ def printed(lp: LoadedPlan) -> dict:
         "document": (doc.type, norm(doc.parent_body).upper(), norm(doc.issuing_body).upper(),
                      norm(doc.number), doc.symbol, norm(doc.place),
                      (doc.date.day, doc.date.month, doc.date.year), norm(doc.title),
-                     _issuer_phrase(plan)),
+                     issuer_phrase(plan)),
         "basis": [norm(x) for x in plan.basis],
         "intro": [norm(x) for x in plan.intro],
         "sections": [(norm(s.title), s.implementation, _blocks(s.content)) for s in plan.sections],

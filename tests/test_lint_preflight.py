@@ -12,9 +12,11 @@ from docxtpl import DocxTemplate
 from lint_helpers import PLAN, ROOT, find_par
 
 from workflow.cli import main
-from workflow.documents.preflight import blocking_problems, check_template
-from workflow.documents.preflight_render import context_names
-from workflow.documents.render import jinja_env, render_docx
+from workflow.documents.jinja import jinja_env
+from workflow.documents.preflight import blocking_problems
+from workflow.documents.preflight_render import check_template
+from workflow.documents.render import render_docx
+from workflow.documents.template_data import context_names
 from workflow.errors import InputError
 
 SHIPPED = ROOT / "templates" / "kehoach" / "ke-hoach.docx"

@@ -8,15 +8,14 @@ so that ``kehoach --help`` stays fast.
 from __future__ import annotations
 
 import importlib
-import json
+import os
 import re
 import sys
 
 import click
 
+from .commands.common import CONTEXT
 from .errors import EXIT_BAD_INPUT, KehoachError, os_reason
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # click writes its own help words in English and offers no catalogue for them; these are the
 # ones it prints in our help screens.
@@ -117,10 +116,6 @@ def app():
     pass
 
 
-def echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
 _USAGE_VI = [
     (re.compile(r"Missing argument '(.+?)'\."), r"thiếu tham số \1"),
     (re.compile(r"Missing option '(.+?)'\."), r"thiếu tùy chọn \1"),
@@ -171,13 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Đã dừng.", err=True)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`kehoach … | head`): nothing more to say to it. Python would
+        # complain again when it flushes stdout at exit, so stdout now goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:
         # A file or folder the user named cannot be read or written (e.g. -o is a file).
         where = e.filename or ""
         click.echo(f"lỗi: {where}: {os_reason(e)}" if where else f"lỗi: {os_reason(e)}", err=True)
         return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

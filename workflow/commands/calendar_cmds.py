@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from ..cli import echo_json
-from ..errors import Problem, UsageError
-
-
-class DefaultGroup(click.Group):
-    """A group that runs its ``build`` subcommand when the first word is not a subcommand,
-    so that ``kehoach calendar PLAN`` works like ``kehoach calendar build PLAN``."""
-
-    default = "build"
-
-    def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
-            args = [self.default, *args]
-        return super().parse_args(ctx, args)
+from .common import DAY, DefaultGroup, echo_json
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
@@ -98,39 +85,26 @@ def publish(plan: Path, url: str, user: str | None, units: tuple[str, ...], out_
                f"sửa {totals['updated']}, xóa {totals['deleted']}, giữ nguyên {totals['unchanged']}.")
 
 
-def parse_day(value: str | None, option: str) -> date | None:
-    """'2024-09-10' or '10/9/2024' → date; anything else is a usage error naming the option."""
-    if value is None:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise UsageError(Problem(file="<dòng lệnh>", field=option,
-                             message=f"không hiểu ngày '{value}' (viết 2024-09-10 hoặc 10/9/2024)"))
-
-
 @click.command(help="Các thời hạn sắp tới, mỗi dòng một hạn với số ngày còn lại.\n\n"
                     "\b\nVí dụ:  kehoach agenda config/plans/ba-dinh-2024.yaml --unit p-kim-ma "
                     "--today 2024-09-01")
 @click.argument("plan", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path))
 @click.option("--unit", default=None, help="Chỉ nhiệm vụ của đơn vị này (chủ trì hoặc phối hợp)")
-@click.option("--from", "from_", metavar="NGÀY", default=None, help="Từ ngày (mặc định: hôm nay)")
-@click.option("--to", "to", metavar="NGÀY", default=None, help="Đến ngày (mặc định: 30 ngày sau ngày bắt đầu)")
-@click.option("--today", metavar="NGÀY", default=None, help="Coi ngày này là hôm nay (để tính số ngày còn lại)")
+@click.option("--from", "from_", type=DAY, default=None, help="Từ ngày (mặc định: hôm nay)")
+@click.option("--to", "to", type=DAY, default=None, help="Đến ngày (mặc định: 30 ngày sau ngày bắt đầu)")
+@click.option("--today", type=DAY, default=None, help="Coi ngày này là hôm nay (để tính số ngày còn lại)")
 @click.option("--status", "status_file", type=click.Path(path_type=Path), default=None,
               help="Tệp trạng thái: bỏ các nhiệm vụ đã xong")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
-def agenda(plan: Path, unit: str | None, from_: str | None, to: str | None, today: str | None,
+def agenda(plan: Path, unit: str | None, from_: date | None, to: date | None, today: date | None,
            status_file: Path | None, as_json: bool):
     from ..calendars.agenda import agenda as build_agenda
     from ..calendars.agenda import format_table
     from ..plan.loader import load_plan
     from ..plan.status import load_status
 
-    day0 = parse_day(today, "--today") or date.today()
-    lo, hi = parse_day(from_, "--from"), parse_day(to, "--to")
+    day0 = today or date.today()
+    lo, hi = from_, to
     lp = load_plan(plan)
     status = load_status(status_file, lp) if status_file else None
     items = build_agenda(lp, today=day0, start=lo, end=hi, unit=unit, status=status)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import echo_json
 from ..errors import EXIT_FINDINGS
+from .common import echo_json
 
 
 @click.command("import", help="Đọc một Kế hoạch (Word .docx hoặc văn bản .txt) thành tệp kế hoạch YAML.\n\n"

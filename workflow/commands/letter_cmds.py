@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from ..cli import echo_json
 from ..errors import EXIT_FINDINGS
-
-
-class _Day(click.ParamType):
-    name = "NGÀY"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, date):
-            return value
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.strptime(value, fmt).date()
-            except ValueError:
-                pass
-        self.fail(f"không hiểu ngày {value!r}; viết YYYY-MM-DD hoặc DD/MM/YYYY", param, ctx)
-
-
-DAY = _Day()
+from .common import DAY, echo_json
 
 
 @click.command(help=(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import echo_json
 from ..errors import EXIT_FINDINGS, InputError, UsageError
+from .common import echo_json
 
 SEV_VN = {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"}
 
@@ -76,8 +76,8 @@ def template():
               help="Tệp kế hoạch (hoặc công văn) để biết các biến có trong dữ liệu")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 def template_check(files: tuple[Path, ...], plan: Path | None, as_json: bool):
-    from ..documents.preflight import check_template
-    from ..documents.preflight_render import context_for, plan_contexts
+    from ..documents.preflight_render import check_template
+    from ..documents.template_data import context_for, plan_contexts
 
     contexts = plan_contexts(plan) if plan else None
     results = []

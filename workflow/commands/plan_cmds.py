@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import echo_json
 from ..errors import EXIT_FINDINGS, InputError, Problem
+from .common import echo_json
 
 
 @click.command(help="Xem một cụm thời hạn được hiểu thành những ngày nào.\n\n"

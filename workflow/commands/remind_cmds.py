@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import CONTEXT, echo_json
 from ..errors import EXIT_FINDINGS
+from .common import CONTEXT, MOMENT, echo_json
 
 DB_HELP = "Sổ nhắc việc (SQLite); mặc định .kehoach/nhac-viec.sqlite trong thư mục đang chạy"
 SETTINGS_HELP = "Tệp cấu hình; mặc định config/settings.yaml nếu có"
@@ -20,7 +20,7 @@ settings_opt = click.option("--settings", "settings_path", type=click.Path(path_
                             default=None, help=SETTINGS_HELP)
 status_opt = click.option("--status", type=click.Path(path_type=Path), default=None,
                           help="Tệp trạng thái: nhiệm vụ đã hoàn thành thì không nhắc")
-now_opt = click.option("--now", "now_text", default=None, help=NOW_HELP)
+now_opt = click.option("--now", "now", type=MOMENT, default=None, help=NOW_HELP)
 json_opt = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON")
 dry_opt = click.option("--dry-run", is_flag=True, help="Chỉ xem trước, không gửi, không ghi gì")
 
@@ -72,17 +72,17 @@ def remind():
 @status_opt
 @settings_opt
 @click.option("--unit", default=None, help="Chỉ xem một đơn vị (mã đơn vị)")
-@click.option("--from", "since", default=None,
+@click.option("--from", "since", type=MOMENT, default=None,
               help="Chỉ xem các thư gửi từ ngày này trở đi (2024-09-01; mặc định: cả năm)")
 @json_opt
 @dry_opt
 def plan_cmd(plan, status, settings_path, unit, since, as_json, dry_run):
-    from ..reminders.service import load_settings, parse_now, plan_reminders
+    from ..reminders.service import load_settings, plan_reminders
 
     s = load_settings(settings_path)
-    start = parse_now(since, s, "--from")
+    start = since.date() if isinstance(since, datetime) else since
     view = plan_reminders(plan=plan, status=status, settings=s, unit=unit,
-                          since=start.date() if start else None)
+                          since=start)
     if as_json:
         echo_json(view.to_json())
         return
@@ -122,12 +122,12 @@ def _print_plan(view) -> None:
                              "bỏ hoặc đã xong.")
 @click.argument("plan", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path))
 @ledger_opts
-def sync_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
-    from ..reminders.service import load_settings, parse_now, sync_plan
+def sync_cmd(plan, status, db, settings_path, now, as_json, dry_run):
+    from ..reminders.service import at_send_time, load_settings, sync_plan
 
     s = load_settings(settings_path)
     res = sync_plan(plan=plan, status=status, db=_db(db), settings=s,
-                    now=parse_now(now_text, s), dry_run=dry_run)
+                    now=at_send_time(now, s), dry_run=dry_run)
     if as_json:
         echo_json(res.to_json())
         return
@@ -164,11 +164,11 @@ def _print_run(res) -> None:
                                 "hành và kiểm thử). Có KẾ_HOẠCH thì cập nhật sổ theo kế hoạch trước.")
 @click.argument("plan", metavar="[KẾ_HOẠCH]", type=click.Path(path_type=Path), required=False)
 @ledger_opts
-def run_due_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
-    from ..reminders.service import load_settings, parse_now, run_due
+def run_due_cmd(plan, status, db, settings_path, now, as_json, dry_run):
+    from ..reminders.service import at_send_time, load_settings, run_due
 
     s = load_settings(settings_path)
-    res = run_due(db=_db(db), settings=s, now=parse_now(now_text, s), dry_run=dry_run,
+    res = run_due(db=_db(db), settings=s, now=at_send_time(now, s), dry_run=dry_run,
                   plan=plan, status=status)
     if as_json:
         echo_json(res.to_json())
@@ -184,11 +184,11 @@ def run_due_cmd(plan, status, db, settings_path, now_text, as_json, dry_run):
 @settings_opt
 @now_opt
 @dry_opt
-def serve_cmd(db, settings_path, now_text, dry_run):
-    from ..reminders.service import load_settings, parse_now, run_due
+def serve_cmd(db, settings_path, now, dry_run):
+    from ..reminders.service import at_send_time, load_settings, run_due
 
     s = load_settings(settings_path)
-    now = parse_now(now_text, s)
+    now = at_send_time(now, s)
     if dry_run:
         _print_run(run_due(db=_db(db), settings=s, now=now, dry_run=True))
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import echo_json
+from .common import DefaultGroup, echo_json
 
 PATH = click.Path(path_type=Path)
 
@@ -123,17 +123,6 @@ def _parent_lines(p, cs, *, show_all: bool) -> list[str]:
                          f"({pct(Fraction(s.reached, s.total))}), cần ≥ {threshold(s.threshold)}: "
                          f"{'đạt' if s.met else 'CHƯA ĐẠT'}")
     return lines
-
-
-class DefaultGroup(click.Group):
-    """`report DATA …` runs the default subcommand; `report template …` is a subcommand."""
-
-    default = "build"
-
-    def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
-            args = [self.default, *args]
-        return super().parse_args(ctx, args)
 
 
 @click.group(cls=DefaultGroup, help="Báo cáo PCGD, XMC tháng 10 (.docx theo Nghị định 30, kèm bảng .xlsx).\n\n"

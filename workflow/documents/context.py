@@ -138,7 +138,7 @@ def plan_context(lp: LoadedPlan) -> dict:
     plan = lp.plan
     issuer = plan.document.issuing_body
     return {
-        "doc": document_context(plan.document, issuer_name=_issuer_phrase(plan)),
+        "doc": document_context(plan.document, issuer_name=issuer_phrase(plan)),
         "body": body_context(lp),
         "recipients": recipients_context(plan.recipients, plan.archive),
         "signer": signer_context(plan),
@@ -148,13 +148,6 @@ def plan_context(lp: LoadedPlan) -> dict:
     }
 
 
-def _issuer_phrase(plan: Plan) -> str:
+def issuer_phrase(plan: Plan) -> str:
     """'Ban Chỉ đạo PCGD, XMC' in the annex note: the issuing body in sentence case."""
-    if plan.document.issuer_name:
-        return _one_line(plan.document.issuer_name)
-    body = _one_line(plan.document.issuing_body)
-    if body.isupper():
-        body = body[:1] + body[1:].lower()
-        for keep in ("PCGD", "XMC", "GDĐT", "UBND", "THCS", "THPT"):
-            body = body.replace(keep.lower(), keep)
-    return body
+    return vnformat.issuer_phrase(plan.document.issuer_name, plan.document.issuing_body)

@@ -17,7 +17,8 @@ from ..plan.letter import TYPE_ABBREVIATIONS, Letter
 from ..plan.loader import LoadedPlan, validate_model
 from ..plan.obligations import Obligation, obligations
 from . import vnformat
-from .context import _issuer_phrase, document_context
+from .context import document_context
+from .context import issuer_phrase as plan_issuer_phrase
 from .templates import find_template
 
 TRIEN_KHAI = "kehoach/cong-van-trien-khai.yaml"
@@ -36,7 +37,7 @@ def plan_words(lp: LoadedPlan) -> dict:
     title = vnformat.one_line(lp.plan.document.title)
     ref_short = f"{d['type']} số {d['number_text']}/{d['symbol']}"
     return {
-        "issuer": _issuer_phrase(lp.plan),
+        "issuer": plan_issuer_phrase(lp.plan),
         "plan_ref_short": ref_short,
         "plan_ref": f"{ref_short} {d['date_text']}",
         "title_lc": title[:1].lower() + title[1:],

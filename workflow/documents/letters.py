@@ -57,14 +57,7 @@ def number_text(doc: LetterDocument) -> str:
 
 def issuer_phrase(doc: LetterDocument) -> str:
     """The issuing body as used inside a sentence ('Phòng Giáo dục và Đào tạo')."""
-    if doc.issuer_name:
-        return vnformat.one_line(doc.issuer_name)
-    body = vnformat.one_line(doc.issuing_body)
-    if body.isupper():
-        body = body[:1] + body[1:].lower()
-        for keep in ("PCGD", "XMC", "GDĐT", "UBND", "THCS", "THPT"):
-            body = body.replace(keep.lower(), keep)
-    return body
+    return vnformat.issuer_phrase(doc.issuer_name, doc.issuing_body)
 
 
 def kinh_gui(to: list[str], units: dict[str, Unit]) -> tuple[str, list[str]]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 from .docxmodel import DocxView, Para
-from .lint import Findings, Structure, fold, main_size, norm
-from .lint_text import _line_props
+from .lint_base import Findings, Structure, fold, line_props, main_size, norm
 
 
 def _followers(view: DocxView, p: Para) -> list[Para]:
@@ -39,6 +38,13 @@ def _dash_items(view: DocxView, p: Para, head: str) -> tuple[list[tuple[Para, st
     return items, rest
 
 
+def check_all(view: DocxView, st: Structure, out: Findings) -> None:
+    """The closing block's rules: Kính gửi, Nơi nhận, the signer's authority."""
+    check_kinh_gui(view, st, out)
+    check_noi_nhan(view, st, out)
+    check_authority(view, st, out)
+
+
 def check_kinh_gui(view: DocxView, st: Structure, out: Findings) -> None:
     p = st.kinh_gui
     if p is None:
@@ -67,7 +73,7 @@ def check_noi_nhan(view: DocxView, st: Structure, out: Findings) -> None:
     first = norm(p.text.split("\n")[0])
     if not first.startswith("Nơi nhận:"):
         out.add("ND30-NOI-NHAN", "viết “Nơi nhận:” (có dấu hai chấm)", p)
-    props = _line_props(view, p, "noi nhan")[1]
+    props = line_props(view, p, "noi nhan")[1]
     if props and not all(pr.bold and pr.italic for pr in props):
         out.add("ND30-NOI-NHAN", "“Nơi nhận:” in đậm, nghiêng", p)
     items, rest = _dash_items(view, p, "Nơi nhận")

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 
 from .docxmodel import DocxView, Para
-from .lint import Findings, Structure, fold, norm
-from .lint_text import chunk_props, chunks
+from .lint_base import Findings, Structure, chunk_props, chunks, fold, norm
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 ANNEX_RE = re.compile(r"^Phụ lục(?:\s+(?P<n>[IVXLC]+|\d+))?\s*[.:]?$")

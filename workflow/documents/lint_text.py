@@ -14,61 +14,29 @@ from datetime import date
 from docx.oxml.ns import qn
 
 from .docxmodel import DocxView, Para, text_runs
-from .lint import Findings, Structure, fold, norm, rule_book
+from .lint_base import (
+    DATE_RE,
+    Findings,
+    Structure,
+    chunk_props,
+    chunks,
+    line_props,
+    norm,
+    rule_book,
+)
 
-DATE_RE = re.compile(r"ngày\s*(?P<d>[^\s,]*)\s*tháng\s*(?P<m>[^\s,]*)\s*năm\s*(?P<y>[^\s,]*)")
 QUOC_HIEU = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 BLANKS = re.compile(r"^[\s._…\-]*$")  # a draft leaves the day or the number blank
 
 
 def check_all(view: DocxView, st: Structure, out: Findings) -> None:
-    from .lint_closing import check_authority, check_kinh_gui, check_noi_nhan
-
+    """The header and text rules (the closing block's are in :mod:`.lint_closing`)."""
     check_quoc_hieu(view, st, out)
     check_tieu_ngu(view, st, out)
     check_date(view, st, out)
     check_symbol(view, st, out)
     check_basis(view, st, out)
-    check_kinh_gui(view, st, out)
-    check_noi_nhan(view, st, out)
-    check_authority(view, st, out)
-    check_leftovers(view, out)
-
-
-def chunks(p_el) -> list[tuple[str, list]]:
-    """A paragraph cut at soft line breaks and tabs: (text, runs showing it) for each piece.
-
-    Hand-made headers put two columns in one paragraph with a tab, or two lines with a
-    line break; each piece is judged with the formatting of its own runs.
-    """
-    out: list[tuple[str, list]] = [("", [])]
-    for r in p_el.iter(qn("w:r")):
-        for ch in r:
-            if ch.tag == qn("w:t"):
-                text, runs = out[-1]
-                if (ch.text or "").strip() and r not in runs:
-                    runs = runs + [r]
-                out[-1] = (text + (ch.text or ""), runs)
-            elif ch.tag in (qn("w:tab"), qn("w:cr")) or (
-                    ch.tag == qn("w:br") and ch.get(qn("w:type")) in (None, "textWrapping")):
-                out.append(("", []))
-    return [(t, rs) for t, rs in out if t.strip()] or [("", [])]
-
-
-def chunk_props(view: DocxView, p: Para, pred) -> tuple[str, list]:
-    """(text, run properties) of the first piece of ``p`` for which ``pred(text)`` holds;
-    the whole paragraph when none does."""
-    for text, runs in chunks(p.el):
-        if pred(text):
-            return norm(text), [view.run_props(p, r) for r in runs]
-    return norm(p.text), [view.run_props(p, r) for r in text_runs(p.el)]
-
-
-def _line_props(view: DocxView, p: Para, want: str) -> tuple[str, list]:
-    """(text of the piece of ``p`` whose fold starts with ``want``, its run properties)."""
-    want = want.replace(" ", "")
-    return chunk_props(view, p, lambda t: fold(t).replace(" ", "").startswith(want))
 
 
 def _bold_and_size(out, rule: str, name: str, size_key: str, props, p) -> None:
@@ -98,7 +66,7 @@ def check_quoc_hieu(view: DocxView, st: Structure, out: Findings) -> None:
         out.add("ND30-QUOC-HIEU", "không có Quốc hiệu “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM” "
                                   "ở đầu văn bản", {"paragraph": 0, "excerpt": ""})
         return
-    text, props = _line_props(view, p, "cong hoa xa hoi chu nghia viet nam")
+    text, props = line_props(view, p, "cong hoa xa hoi chu nghia viet nam")
     if text not in QUOC_HIEU:
         out.add("ND30-QUOC-HIEU", f"Quốc hiệu viết “{text}”, cần “{QUOC_HIEU[0]}” "
                                   "(chữ in hoa, đủ dấu)", p)
@@ -111,7 +79,7 @@ def check_tieu_ngu(view: DocxView, st: Structure, out: Findings) -> None:
         where = st.quoc_hieu or {"paragraph": 0, "excerpt": ""}
         out.add("ND30-TIEU-NGU", f"không có Tiêu ngữ “{TIEU_NGU}” dưới Quốc hiệu", where)
         return
-    text, props = _line_props(view, p, "doc lap tu do hanh phuc")
+    text, props = line_props(view, p, "doc lap tu do hanh phuc")
     if text != TIEU_NGU:
         why = []
         if not any(ord(c) > 127 and c.isalpha() for c in text):

@@ -36,68 +36,56 @@ NOT_DOCX = ("không phải tệp .docx của Word (có thể là .doc cũ hoặc
 
 
 @dataclass
-class _Par:
+class Par:
     label: str   # "đoạn 3", "bảng 1, hàng 2, ô 1", "đầu trang, đoạn 1"
     raw: str     # concatenated w:t text, as docxtpl sees it
     row: object  # the enclosing w:tr element, if any
 
 
 @dataclass
-class _Tag:
+class Tag:
     text: str     # the whole tag, halves joined
     first: int    # index of the paragraph it starts in
     last: int     # index of the paragraph it ends in
 
 
-def check_template(path: str | Path, *, known: set[str] | None = None,
-                   context: dict | None = None) -> list[Problem]:
-    """Problems of a .docx template: split tags, curly quotes, unbalanced tags, Jinja syntax,
-    unknown filters, (when ``known`` or ``context`` is given) unknown top-level variables and
-    (when ``context`` is given) fields the data does not have, found by rendering the tags
-    with ``context`` as `kehoach build` would.
-
-    Each problem names the paragraph and quotes its text. Raises :class:`InputError` only
-    when ``path`` is not a readable .docx.
-    """
-    if context is not None and known is None:
-        known = set(context)
-    found = _findings(str(path), _stamp(path), frozenset(known) if known is not None else None)
-    out = [p for _, p in found]
-    if context is not None and not any(kind in ("syntax", "unbalanced", "split") for kind, _ in found):
-        from .preflight_render import render_problems
-
-        out += render_problems(str(path), context)
-    return out
+def syntax_problems(path: str | Path, *, known: set[str] | None = None) -> tuple[list[Problem], bool]:
+    """(problems, renderable) of a .docx template without its data: split tags, curly quotes,
+    unbalanced tags, Jinja syntax, unknown filters and (with ``known``) unknown top-level
+    names. ``renderable`` is False when the tags cannot be rendered at all. Raises
+    :class:`InputError` only when ``path`` is not a readable .docx."""
+    found = findings(str(path), stamp(path), frozenset(known) if known is not None else None)
+    return [p for _, p in found], not any(kind in ("syntax", "unbalanced", "split") for kind, _ in found)
 
 
 def blocking_problems(path: str | Path, known: set[str] | None = None) -> list[Problem]:
     """The findings that would make docxtpl fail or silently damage the output."""
-    found = _findings(str(path), _stamp(path), frozenset(known) if known is not None else None)
+    found = findings(str(path), stamp(path), frozenset(known) if known is not None else None)
     return [p for kind, p in found if kind in BLOCKING and p.severity == "error"]
 
 
-def _stamp(path) -> tuple:
+def stamp(path) -> tuple:
     st = Path(path).stat()
     return (st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=64)
-def _findings(path: str, stamp: tuple, known: frozenset | None) -> tuple:
-    pars = _paragraphs(path)
+def findings(path: str, stamp: tuple, known: frozenset | None) -> tuple:
+    pars = paragraphs(path)
     out: list[tuple[str, Problem]] = []
 
     def add(kind: str, i: int, msg: str, severity: str = "error") -> None:
-        out.append((kind, _problem(path, pars[i], msg, severity)))
+        out.append((kind, problem(path, pars[i], msg, severity)))
 
-    tags = _scan(pars, add)
+    tags = scan(pars, add)
     for tag in tags:
         inner = tag.text[2:-2]
         if any(q in inner for q in CURLY):
-            add("curly", tag.first, f"dấu nháy cong trong thẻ {_short(tag.text)}: Word đã tự đổi "
+            add("curly", tag.first, f"dấu nháy cong trong thẻ {short_tag(tag.text)}: Word đã tự đổi "
                                     "nháy thẳng thành nháy cong; hãy gõ lại bằng \" hoặc '", "warning")
         if tag.first != tag.last:
             where = "các ô của bảng" if pars[tag.first].row is not None else "các đoạn"
-            add("split", tag.first, f"thẻ {_short(tag.text)} bị tách sang {pars[tag.last].label}: "
+            add("split", tag.first, f"thẻ {short_tag(tag.text)} bị tách sang {pars[tag.last].label}: "
                                     f"khi dựng, {where} sẽ bị gộp làm một; hãy gõ lại cả thẻ "
                                     "trong cùng một đoạn")
     _check_paragraph_tags(pars, tags, add)
@@ -105,7 +93,7 @@ def _findings(path: str, stamp: tuple, known: frozenset | None) -> tuple:
     return tuple(out)
 
 
-def _problem(path: str, par: _Par, msg: str, severity: str = "error") -> Problem:
+def problem(path: str, par: Par, msg: str, severity: str = "error") -> Problem:
     text = " ".join(par.raw.split())
     if len(text) > 120:
         text = text[:119] + "…"
@@ -113,30 +101,30 @@ def _problem(path: str, par: _Par, msg: str, severity: str = "error") -> Problem
                    message=f"{msg} — trong đoạn: «{text}»")
 
 
-def _short(tag: str) -> str:
+def short_tag(tag: str) -> str:
     t = " ".join(tag.split())
     return "“" + (t if len(t) <= 50 else t[:49] + "…") + "”"
 
 
-def _paragraphs(path: str) -> list[_Par]:
+def paragraphs(path: str) -> list[Par]:
     import docx
 
     try:
         d = docx.Document(path)
     except Exception:
         raise InputError(Problem(file=path, message=NOT_DOCX)) from None
-    pars: list[_Par] = []
+    pars: list[Par] = []
     body = d.element.body
     p_i = t_i = 0
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            pars.append(_Par(f"đoạn {p_i + 1}", _raw(child), None))
+            pars.append(Par(f"đoạn {p_i + 1}", _raw(child), None))
             p_i += 1
         elif child.tag == qn("w:tbl"):
             for r_i, tr in enumerate(child.iter(qn("w:tr"))):
                 for c_i, tc in enumerate(tr.findall(qn("w:tc"))):
                     for p in tc.iter(qn("w:p")):
-                        pars.append(_Par(f"bảng {t_i + 1}, hàng {r_i + 1}, ô {c_i + 1}", _raw(p), tr))
+                        pars.append(Par(f"bảng {t_i + 1}, hàng {r_i + 1}, ô {c_i + 1}", _raw(p), tr))
             t_i += 1
     seen = set()
     for rel in d.part.rels.values():
@@ -145,7 +133,7 @@ def _paragraphs(path: str) -> list[_Par]:
             seen.add(rel.target_ref)
             name = "đầu trang" if kind == "header" else "chân trang"
             for k, p in enumerate(rel.target_part.element.iter(qn("w:p"))):
-                pars.append(_Par(f"{name} ({rel.target_ref}), đoạn {k + 1}", _raw(p), None))
+                pars.append(Par(f"{name} ({rel.target_ref}), đoạn {k + 1}", _raw(p), None))
     return pars
 
 
@@ -153,7 +141,7 @@ def _raw(p) -> str:
     return "".join(t.text or "" for t in p.iter(qn("w:t")))
 
 
-def _scan(pars: list[_Par], add) -> list[_Tag]:
+def scan(pars: list[Par], add) -> list[Tag]:
     """Find tags in reading order; a tag may continue into later paragraphs."""
     text = "\n".join(p.raw for p in pars)
     starts = [0]
@@ -170,7 +158,7 @@ def _scan(pars: list[_Par], add) -> list[_Tag]:
                 hi = mid - 1
         return lo
 
-    tags: list[_Tag] = []
+    tags: list[Tag] = []
     opener = re.compile(r"\{[{%#]")
     pos = 0
     while True:
@@ -190,14 +178,14 @@ def _scan(pars: list[_Par], add) -> list[_Tag]:
             pos = m.end()
             continue
         raw = text[m.start():end + 2]
-        tags.append(_Tag(raw.replace("\n", ""), par_at(m.start()), par_at(end)))
+        tags.append(Tag(raw.replace("\n", ""), par_at(m.start()), par_at(end)))
         pos = end + 2
     return tags
 
 
-def _check_paragraph_tags(pars: list[_Par], tags: list[_Tag], add) -> None:
+def _check_paragraph_tags(pars: list[Par], tags: list[Tag], add) -> None:
     """{%p …%} replaces its paragraph and {%tr …%} its row: other text there is lost."""
-    by_par: dict[int, list[_Tag]] = {}
+    by_par: dict[int, list[Tag]] = {}
     for t in tags:
         by_par.setdefault(t.first, []).append(t)
     for i, ts in by_par.items():
@@ -210,7 +198,7 @@ def _check_paragraph_tags(pars: list[_Par], tags: list[_Tag], add) -> None:
                 for other in ts:
                     rest = rest.replace(other.text, "")
                 if rest.strip():
-                    add("p-text", i, f"thẻ {_short(t.text)} thay cả đoạn khi dựng nên chữ "
+                    add("p-text", i, f"thẻ {short_tag(t.text)} thay cả đoạn khi dựng nên chữ "
                                      f"“{rest.strip()[:40]}” cùng đoạn sẽ mất; đặt thẻ ở đoạn riêng")
             else:
                 row = pars[i].row
@@ -219,28 +207,28 @@ def _check_paragraph_tags(pars: list[_Par], tags: list[_Tag], add) -> None:
                     if pars[other.first].row is row:
                         rest = rest.replace(other.text, "")
                 if rest.strip():
-                    add("p-text", i, f"thẻ {_short(t.text)} thay cả hàng bảng khi dựng nên chữ "
+                    add("p-text", i, f"thẻ {short_tag(t.text)} thay cả hàng bảng khi dựng nên chữ "
                                      f"“{rest.strip()[:40]}” trong hàng sẽ mất; đặt thẻ ở hàng riêng")
 
 
-def _jinja_text(tag: str) -> str:
+def jinja_text(tag: str) -> str:
     t = DOCXTPL_PREFIX.sub(r"\1 ", tag)
     for q, s in (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), ("‚", "'")):
         t = t.replace(q, s)
     return t
 
 
-def _check_jinja(pars: list[_Par], tags: list[_Tag], known, add) -> None:
+def _check_jinja(pars: list[Par], tags: list[Tag], known, add) -> None:
     from jinja2 import TemplateSyntaxError, meta
     from jinja2.exceptions import TemplateAssertionError
 
-    from .render import jinja_env
+    from .jinja import jinja_env
 
     if _check_blocks(tags, add):
         return
     lines = [""] * len(pars)
     for t in tags:
-        lines[t.first] += _jinja_text(t.text)
+        lines[t.first] += jinja_text(t.text)
     source = "\n".join(lines)
     env = jinja_env()
     try:
@@ -258,7 +246,7 @@ def _check_jinja(pars: list[_Par], tags: list[_Tag], known, add) -> None:
     unknown = meta.find_undeclared_variables(ast) - set(known) - set(env.globals)
     for name in sorted(unknown):
         pat = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
-        i = next((t.first for t in tags if pat.search(_jinja_text(t.text)[2:-2])), 0)
+        i = next((t.first for t in tags if pat.search(jinja_text(t.text)[2:-2])), 0)
         add("unknown", i, f"biến “{name}” không có trong dữ liệu của văn bản "
                           f"(có: {', '.join(sorted(known)) or 'không có biến nào'})")
 
@@ -269,17 +257,17 @@ BLOCK_OPEN = {"if": "endif", "for": "endfor", "with": "endwith", "macro": "endma
 BLOCK_MIDDLE = {"elif": ("if",), "else": ("if", "for")}
 
 
-def _check_blocks(tags: list[_Tag], add) -> bool:
+def _check_blocks(tags: list[Tag], add) -> bool:
     """if/endif, for/endfor… pairing, reported at the paragraph of the opening tag.
 
     Returns True when something was reported (Jinja's own message would only name the end).
     """
-    stack: list[tuple[str, _Tag]] = []
+    stack: list[tuple[str, Tag]] = []
     found = False
     for t in tags:
         if not t.text.startswith("{%"):
             continue
-        words = _jinja_text(t.text)[2:-2].strip().lstrip("-+").split()
+        words = jinja_text(t.text)[2:-2].strip().lstrip("-+").split()
         kw = words[0] if words else ""
         if kw == "set" and "=" in t.text:
             continue  # {% set x = … %} opens no block
@@ -300,7 +288,7 @@ def _check_blocks(tags: list[_Tag], add) -> bool:
                 if stack and kw in BLOCK_OPEN.values():
                     stack.pop()
     for kw, t in stack:
-        add("syntax", t.first, f"khối {_short(t.text)} mở ở đây chưa có “{{% {BLOCK_OPEN[kw]} %}}” đóng lại")
+        add("syntax", t.first, f"khối {short_tag(t.text)} mở ở đây chưa có “{{% {BLOCK_OPEN[kw]} %}}” đóng lại")
         found = True
     return found
 
@@ -366,7 +354,7 @@ def _filters() -> set[str]:
     return set(vnformat.FILTERS)
 
 
-def _line_par(lineno: int | None, pars: list[_Par]) -> int:
+def _line_par(lineno: int | None, pars: list[Par]) -> int:
     if not lineno:
         return 0
     return min(max(lineno - 1, 0), len(pars) - 1)
@@ -378,20 +366,20 @@ def explain_failure(path: str | Path, known: set[str], error) -> list[Problem]:
     The preflight errors first; failing those, a missing attribute (``doc.titel``) is
     located in the tags that use it. Empty when nothing can be pinned to a paragraph.
     """
-    found = [p for p in check_template(path, known=known) if p.severity == "error"]
+    found = [p for p in syntax_problems(path, known=known)[0] if p.severity == "error"]
     if found:
         return found
     m = re.search(r"has no attribute '([^']+)'", getattr(error, "message", None) or str(error))
     if not m:
         return []
-    pars = _paragraphs(str(path))
+    pars = paragraphs(str(path))
     attr = re.compile(r"\.\s*" + re.escape(m.group(1)) + r"(?!\w)|\[\s*['\"]"
                       + re.escape(m.group(1)) + r"['\"]\s*\]")
     out = []
-    for tag in _scan(pars, lambda *a, **k: None):
-        if attr.search(_jinja_text(tag.text)):
+    for tag in scan(pars, lambda *a, **k: None):
+        if attr.search(jinja_text(tag.text)):
             text = " ".join(pars[tag.first].raw.split())[:120]
             out.append(Problem(file=str(path), field=pars[tag.first].label, message=(
-                f"thẻ {_short(tag.text)} dùng “{m.group(1)}”, một trường không có trong dữ liệu "
+                f"thẻ {short_tag(tag.text)} dùng “{m.group(1)}”, một trường không có trong dữ liệu "
                 f"— trong đoạn: «{text}»")))
     return out

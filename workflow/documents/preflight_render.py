@@ -1,8 +1,9 @@
 """Template safety, second half: render a template's tags against real data (nothing is
 saved) to find fields the data does not have, e.g. a misspelt ``{{ doc.tieu_de }}``; and
-the data `kehoach template check --plan` renders against.
+:func:`check_template`, both halves together.
 
-The first half (split tags, quotes, syntax) is :mod:`workflow.documents.preflight`.
+The first half (split tags, quotes, syntax) is :mod:`workflow.documents.preflight`; the
+data `kehoach template check --plan` renders against is :mod:`.template_data`.
 """
 
 from __future__ import annotations
@@ -10,67 +11,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from .preflight import _jinja_text, _Par, _paragraphs, _problem, _scan, _short, _Tag
-from .templates import user_dirs
+from ..errors import Problem
+from .preflight import Par, Tag, jinja_text, paragraphs, problem, scan, short_tag, syntax_problems
 
 
-def plan_contexts(plan_path: str | Path) -> dict[str, dict]:
-    """The data each kind of template is rendered with for ``plan_path``, by kind.
+def check_template(path: str | Path, *, known: set[str] | None = None,
+                   context: dict | None = None) -> list[Problem]:
+    """Problems of a .docx template: split tags, curly quotes, unbalanced tags, Jinja syntax,
+    unknown filters, (when ``known`` or ``context`` is given) unknown top-level variables and
+    (when ``context`` is given) fields the data does not have, found by rendering the tags
+    with ``context`` as `kehoach build` would.
 
-    A plan gives ``{"ke-hoach": …, "cong-van": …}`` (the công văn triển khai that
-    `kehoach build` drafts from it); a letter file gives ``{"cong-van": …}``. Raises
-    :class:`InputError` when the file is not a valid plan or letter.
+    Each problem names the paragraph and quotes its text. Raises :class:`InputError` only
+    when ``path`` is not a readable .docx.
     """
-    from ..plan.letter import file_kind
-    from .letters import letter_context
-
-    if file_kind(plan_path) == "cong-van":
-        from ..plan.letter import load_letter
-
-        ll = load_letter(plan_path)
-        return {"cong-van": letter_context(ll.letter, ll.units)}
-    from ..plan.loader import load_plan
-    from .context import plan_context
-    from .letter_drafts import plan_letter
-
-    lp = load_plan(plan_path)
-    out = {"ke-hoach": plan_context(lp)}
-    if lp.plan.implementation:
-        try:
-            letter = plan_letter(lp, template_dirs=user_dirs(lp.path, lp.plan.templates))
-        except InputError:
-            return out  # a broken wording file is for `kehoach build` to report
-        out["cong-van"] = letter_context(letter, {**lp.units, **letter.units})
+    if context is not None and known is None:
+        known = set(context)
+    out, renderable = syntax_problems(path, known=known)
+    if context is not None and renderable:
+        out += render_problems(str(path), context)
     return out
-
-
-def context_names(plan_path: str | Path) -> set[str]:
-    """Top-level names the main template of ``plan_path`` (a plan or a letter file) may use."""
-    return set(next(iter(plan_contexts(plan_path).values())))
-
-
-def context_for(template: str | Path, contexts: dict[str, dict]) -> dict:
-    """The one of ``contexts`` that ``template`` is written for: the one knowing most of the
-    names it uses; on a tie, the kind its file is named after (cong-van.docx), else the first."""
-    used = _used_names(str(template))
-    kinds = list(contexts)
-    stem = Path(template).stem
-    best = min(kinds, key=lambda k: (len(used - set(contexts[k])), k not in stem, kinds.index(k)))
-    return contexts[best]
-
-
-def _used_names(path: str) -> set[str]:
-    from jinja2 import meta
-
-    from .render import jinja_env
-
-    tags = _scan(_paragraphs(path), lambda *a, **k: None)
-    try:
-        return set(meta.find_undeclared_variables(jinja_env().parse(
-            "".join(_jinja_text(t.text) for t in tags))))
-    except Exception:  # a syntax error: check_template reports it, any context will do
-        return set()
 
 
 _MARK = "_kehoach_tag_"
@@ -82,10 +42,10 @@ def render_problems(path: str, context: dict) -> list[Problem]:
     from jinja2 import Undefined
     from jinja2.utils import missing
 
-    from .render import jinja_env
+    from .jinja import jinja_env
 
-    pars = _paragraphs(path)
-    tags = _scan(pars, lambda *a, **k: None)
+    pars = paragraphs(path)
+    tags = scan(pars, lambda *a, **k: None)
     if not tags:
         return []
     current = [0]
@@ -145,15 +105,15 @@ def render_problems(path: str, context: dict) -> list[Problem]:
 
     lines = [""] * len(pars)
     for k, t in enumerate(tags):  # a mark before each tag says which one is being rendered
-        lines[t.first] += f"{{{{ {_MARK}({k}) }}}}" + _jinja_text(t.text)
+        lines[t.first] += f"{{{{ {_MARK}({k}) }}}}" + jinja_text(t.text)
     env = jinja_env()
     env.undefined = Noted
     try:
         env.from_string("\n".join(lines)).render({**context, _MARK: at})
     except Exception as e:  # arithmetic on a missing field, a filter given the wrong kind…
         tag = tags[current[0]]
-        found.setdefault((current[0], None), _problem(path, pars[tag.first], (
-            f"thẻ {_short(tag.text)} không dựng được với dữ liệu này ({_render_reason(e)}); "
+        found.setdefault((current[0], None), problem(path, pars[tag.first], (
+            f"thẻ {short_tag(tag.text)} không dựng được với dữ liệu này ({_render_reason(e)}); "
             "kehoach build sẽ dừng ở thẻ này")))
     return [found[k] for k in sorted(found, key=lambda k: k[0])]
 
@@ -166,18 +126,18 @@ def _render_reason(e: Exception) -> str:
     return "phép tính hay bộ lọc không dùng được với giá trị này"
 
 
-def _missing_field(path: str, pars: list[_Par], tag: _Tag, obj, name) -> Problem:
+def _missing_field(path: str, pars: list[Par], tag: Tag, obj, name) -> Problem:
     import difflib
 
-    text = _jinja_text(tag.text)
+    text = jinja_text(tag.text)
     m = re.search(r"([A-Za-z_]\w*(?:\s*\.\s*\w+|\[[^\]]*\])*)\s*(?:\.\s*" + re.escape(str(name))
                   + r"(?!\w)|\[\s*['\"]" + re.escape(str(name)) + r"['\"]\s*\])", text)
     parent = re.sub(r"\s+", "", m.group(1)) if m else "dữ liệu"
-    msg = f"thẻ {_short(tag.text)}: “{parent}” không có trường “{name}”"
+    msg = f"thẻ {short_tag(tag.text)}: “{parent}” không có trường “{name}”"
     if isinstance(obj, dict):
         keys = sorted(k for k in obj if isinstance(k, str))
         close = difflib.get_close_matches(str(name), keys, n=1)
         msg += (f", có phải “{close[0]}”?" if close else "") + f" (các trường có: {', '.join(keys)})"
     elif isinstance(obj, (list, tuple)):
         msg += " (đây là một danh sách: lấy từng mục bằng “{% for x in … %}”)"
-    return _problem(path, pars[tag.first], msg)
+    return problem(path, pars[tag.first], msg)

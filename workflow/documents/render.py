@@ -10,17 +10,8 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..safeio import atomic_path
-from . import vnformat
+from .jinja import jinja_env
 from .reproducible import fix_zip_times
-
-
-def jinja_env():
-    from jinja2 import Environment, StrictUndefined
-
-    env = Environment(autoescape=True, finalize=lambda v: "" if v is None else v,
-                      undefined=StrictUndefined)
-    env.filters.update(vnformat.FILTERS)
-    return env
 
 
 def render_docx(template: Path, context: dict, target: Path) -> Path:
@@ -28,14 +19,17 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
 
     Raises :class:`InputError` naming the template when it cannot be rendered.
     """
+    # docxtpl and python-docx (which the preflight reads templates with) take ~0.2 s to
+    # import: only commands that render pay for them.
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
-    from . import preflight
+    from .preflight import blocking_problems, explain_failure
+    from .preflight_render import check_template
 
     # Tags split across paragraphs or text beside a {%p %} tag do not fail: they silently
     # damage the output, so a template edited in Word is checked before rendering.
-    blocking = preflight.blocking_problems(template, set(context))
+    blocking = blocking_problems(template, set(context))
     if blocking:
         raise InputError(blocking)
     tpl = DocxTemplate(str(template))
@@ -43,8 +37,8 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except TemplateError as e:
         # Rendering the tags against this data names every field it lacks, at its paragraph.
-        found = [p for p in preflight.check_template(template, context=context) if p.severity == "error"]
-        found = found or preflight.explain_failure(template, set(context), e)
+        found = [p for p in check_template(template, context=context) if p.severity == "error"]
+        found = found or explain_failure(template, set(context), e)
         raise InputError(found or Problem(
             file=str(template), line=getattr(e, "lineno", None), field="jinja",
             message=f"mẫu .docx không dựng được: {e.message or e}. "

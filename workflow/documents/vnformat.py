@@ -18,6 +18,22 @@ def one_line(text) -> str:
     return _SPACES.sub(" ", str(text)).strip(" \t\r\n\f\v")
 
 
+_KEEP_UPPER = ("PCGD", "XMC", "GDĐT", "UBND", "THCS", "THPT")
+
+
+def issuer_phrase(issuer_name: str | None, issuing_body: str) -> str:
+    """The issuing body as used inside a sentence: ``issuer_name`` when given, else the
+    body written in capitals turned to sentence case ("Ban chỉ đạo PCGD, XMC")."""
+    if issuer_name:
+        return one_line(issuer_name)
+    body = one_line(issuing_body)
+    if body.isupper():
+        body = body[:1] + body[1:].lower()
+        for keep in _KEEP_UPPER:
+            body = body.replace(keep.lower(), keep)
+    return body
+
+
 def two(n: int | None, *, zero_pad: bool) -> str:
     if n is None:
         return BLANK

@@ -31,21 +31,14 @@ def resolve_settings(settings: Settings | str | Path | None) -> Settings:
     return settings if isinstance(settings, Settings) else load_settings(settings)
 
 
-def parse_now(text: str | None, settings: Settings, option: str = "--now") -> datetime | None:
-    """'2024-09-23' (at the send hour) or '2024-09-23T07:30' (local time unless an offset is
-    given) → an aware datetime. Raises :class:`InputError` on anything else."""
-    if text is None:
+def at_send_time(moment: date | datetime | None, settings: Settings) -> datetime | None:
+    """A day (at the send hour) or a moment (local time unless it carries an offset) as an
+    aware datetime in the settings' timezone; None stays None."""
+    if moment is None:
         return None
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), settings.reminders.send_time,
-                                    tzinfo=settings.tz)
-        dt = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(Problem(file="<dòng lệnh>", field=option,
-                                 message=f"không hiểu thời điểm '{text}'; viết dạng 2024-09-23 "
-                                         "hoặc 2024-09-23T07:30")) from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=settings.tz)
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, settings.reminders.send_time, tzinfo=settings.tz)
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings.tz)
 
 
 def _now(now: datetime | None, settings: Settings) -> datetime:

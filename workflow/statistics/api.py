@@ -171,7 +171,7 @@ def render_report(template: Path, ctx: dict, target: Path, *, chart_files: dict,
     from docxtpl import DocxTemplate, InlineImage
     from jinja2 import TemplateError
 
-    from ..documents.render import jinja_env
+    from ..documents.jinja import jinja_env
     from ..safeio import atomic_path
 
     tpl = DocxTemplate(str(template))

@@ -9,9 +9,9 @@ from __future__ import annotations
 import unicodedata
 
 from .model import PhraseError
-from .parser import _Parser
-from .read import _Ctx, _read_tokens, _resolve
-from .syntax import _SEPS, _core_bounds, _Day, _tokenize
+from .parser import Parser
+from .read import Ctx, read_tokens, resolve
+from .syntax import SEPS, Day, core_bounds, tokenize
 
 
 def _nfc_with_map(s: str) -> tuple[str, list[int] | None]:
@@ -50,7 +50,7 @@ def _is_excluded(ns: str, toks, items, i: int, j: int, quoted: list[bool]) -> bo
     if tv == "tháng" and prev == "ngày":
         return True
     # A number glued to a longer number: "...12/2024/..."
-    if toks[i][3] == "n" and prev in _SEPS and toks[i - 1][2] == toks[i][1] and i > 1 and toks[i - 2][3] == "n":
+    if toks[i][3] == "n" and prev in SEPS and toks[i - 1][2] == toks[i][1] and i > 1 and toks[i - 2][3] == "n":
         return True
     if j < len(toks) and toks[j][0] in ("/", "-") and toks[j][1] == toks[j - 1][2]:
         if j + 1 < len(toks) and toks[j + 1][1] == toks[j][2] and toks[j + 1][3] != "p":
@@ -58,7 +58,7 @@ def _is_excluded(ns: str, toks, items, i: int, j: int, quoted: list[bool]) -> bo
     # "định hướng đến năm 2030", "tầm nhìn đến năm 2045": titles of strategies
     if tv in ("đến", "tới") and i >= 2 and (toks[i - 2][0], prev) in (("tầm", "nhìn"), ("định", "hướng")):
         return True
-    if first.kind == "period" and not first.prefixed and isinstance(first.point, _Day):
+    if first.kind == "period" and not first.prefixed and isinstance(first.point, Day):
         # Legal citation: "... số 20/2014/NĐ-CP ngày 24/3/2014 của Chính phủ"
         if j < len(toks) and toks[j][0] == "của":
             return True
@@ -100,21 +100,21 @@ def find_phrases(sentence: str) -> list[tuple[int, int, str]]:
         return a, b, sentence[a:b]
 
     year = 2000  # any year: only readability matters here
-    ca, cb = _core_bounds(ns)
+    ca, cb = core_bounds(ns)
     if ca < cb:
-        toks = _tokenize(ns[ca:cb])
+        toks = tokenize(ns[ca:cb])
         try:
-            _read_tokens(toks, _Ctx(ns[ca:cb], None), year)
+            read_tokens(toks, Ctx(ns[ca:cb], None), year)
         except PhraseError:
             pass
         else:
             return [out(ca, cb)]
 
-    toks = _tokenize(ns)
+    toks = tokenize(ns)
     n = len(toks)
     quoted = _quote_flags(toks)
-    strict = _Parser(toks, strict=True)
-    lenient = _Parser(toks, strict=False)
+    strict = Parser(toks, strict=True)
+    lenient = Parser(toks, strict=False)
     found = []
     i = 0
     while i < n:
@@ -132,7 +132,7 @@ def find_phrases(sentence: str) -> list[tuple[int, int, str]]:
         if not _is_excluded(ns, toks, items, i, j, quoted):
             a, b = toks[i][1], toks[j - 1][2]
             try:
-                _resolve(items, _Ctx(ns[a:b], None), year)
+                resolve(items, Ctx(ns[a:b], None), year)
             except PhraseError:
                 pass
             else:

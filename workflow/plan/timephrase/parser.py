@@ -1,4 +1,4 @@
-"""Recursive-descent parser: tokens of a phrase into `_Item`s.
+"""Recursive-descent parser: tokens of a phrase into `Item`s.
 
 phrase := item (joiner item)*; an item is a recurrence ("hằng quý", "1-2 lần/quý"), an
 ongoing marker ("thường xuyên"), or a point wrapped by an operator (at / from / before /
@@ -9,16 +9,16 @@ bare "năm 2024", "thường xuyên", a day without "ngày" and without a year.
 from __future__ import annotations
 
 from .syntax import (
-    _SEPS,
-    _bare_day_without_year,
-    _Day,
-    _Half,
-    _Item,
-    _Month,
-    _Quarter,
-    _School,
-    _Span,
-    _Year,
+    SEPS,
+    Day,
+    Half,
+    Item,
+    Month,
+    Quarter,
+    School,
+    Span,
+    Year,
+    bare_day_without_year,
 )
 
 # A bare "D-M" followed by one of these is a count or an age, not a date: "11-18 tuổi".
@@ -47,7 +47,7 @@ _BY_PREFIXES = (
 )
 
 
-class _Parser:
+class Parser:
     def __init__(self, toks, strict: bool):
         self.t = toks
         self.n = len(toks)
@@ -106,9 +106,9 @@ class _Parser:
         if self.v(j) in ("hằng", "mỗi") and self.v(j + 1) in _REC_UNITS:
             if self.v(j + 2) == "học":  # "hằng năm học": not understood
                 return None
-            return _Item("rec", i, j + 2, rec=_REC_UNITS[self.v(j + 1)])
+            return Item("rec", i, j + 2, rec=_REC_UNITS[self.v(j + 1)])
         if dk >= 0:
-            return _Item("dinhky", i, dk)
+            return Item("dinhky", i, dk)
         # "(từ) 1-2 lần/quý", "01 lần/năm", "2 lần mỗi tháng"
         if self.v(j) == "từ":
             j += 1
@@ -130,7 +130,7 @@ class _Parser:
             return None
         unit = self.v(j)
         if unit in _REC_UNITS and self.v(j + 1) != "học":
-            return _Item("rec", i, j + 1, rec=_REC_UNITS[unit])
+            return Item("rec", i, j + 1, rec=_REC_UNITS[unit])
         return None
 
     def ongoing(self, i):
@@ -139,7 +139,7 @@ class _Parser:
             if j >= 0:
                 if self.strict and seq not in _ONGOING_IN_TEXT:
                     return None
-                return _Item("ongoing", i, j)
+                return Item("ongoing", i, j)
         return None
 
     def timed_item(self, i):
@@ -152,11 +152,11 @@ class _Parser:
             rec = _REC_UNITS[self.v(j + 1)]
             j += 2
         if self.strict and not prefixed:
-            if isinstance(point, (_Year, _School, _Half)):
+            if isinstance(point, (Year, School, Half)):
                 return None
-            if not ngay and _bare_day_without_year(point):
+            if not ngay and bare_day_without_year(point):
                 return None
-        return _Item("period", i, j, op=op, point=point, rec=rec, prefixed=prefixed, ngay=ngay)
+        return Item("period", i, j, op=op, point=point, rec=rec, prefixed=prefixed, ngay=ngay)
 
     def timed(self, i, allow_in: bool):
         """-> (op, point, end, prefixed, ngay) or None."""
@@ -182,7 +182,7 @@ class _Parser:
             e = self.range_end(k)
             if e is not None:
                 before, pb, k2, ngay2 = e
-                return "at", _Span(pa, pb, before), k2, True, ngay or ngay2
+                return "at", Span(pa, pb, before), k2, True, ngay or ngay2
             return "from", pa, k, True, ngay
         if v == "trước":
             a = self.point(i + 1)
@@ -226,7 +226,7 @@ class _Parser:
         e = self.range_end(a[1])  # "tháng 6 đến tháng 8/2025": a range written without "từ"
         if e is not None:
             before, pb, k2, ngay2 = e
-            return "at", _Span(a[0], pb, before), k2, False, a[2] or ngay2
+            return "at", Span(a[0], pb, before), k2, False, a[2] or ngay2
         return "at", a[0], a[1], False, a[2]
 
     def range_end(self, k):
@@ -262,7 +262,7 @@ class _Parser:
         return r[0], r[1], False
 
     def opt_year(self, k):
-        if self.v(k) in _SEPS or self.v(k) == "năm":
+        if self.v(k) in SEPS or self.v(k) == "năm":
             y = self.num(k + 1, 4, 4)
             if y is not None:
                 return y, k + 2
@@ -274,19 +274,19 @@ class _Parser:
             return None
         j = i + 1
         w = self.v(j)
-        if w in _SEPS:
+        if w in SEPS:
             m = self.num(j + 1, 1, 2)
             if m is not None:
                 k = j + 2
-                if w == "-" and self.v(k) in _SEPS and self.v(k) != "-":
+                if w == "-" and self.v(k) in SEPS and self.v(k) != "-":
                     m2 = self.num(k + 1, 1, 2)
                     if m2 is not None:  # "22-28/12/2024": days 22 to 28
                         y, k2 = self.opt_year(k + 2)
-                        return _Span(_Day(d, None, None), _Day(m, m2, y)), k2
+                        return Span(Day(d, None, None), Day(m, m2, y)), k2
                 y, k = self.opt_year(k)
                 if y is None and not after_ngay and self.v(k) in _UNIT_WORDS:
                     return None
-                return _Day(d, m, y), k
+                return Day(d, m, y), k
         if w == "tháng":
             m = self.num(j + 1, 1, 2)
             if m is not None:
@@ -295,9 +295,9 @@ class _Parser:
                 if self.v(k) == "năm" and self.num(k + 1, 4, 4) is not None:
                     y = self.num(k + 1, 4, 4)
                     k += 2
-                return _Day(d, m, y), k
+                return Day(d, m, y), k
         if after_ngay:
-            return _Day(d, None, None), j
+            return Day(d, None, None), j
         return None
 
     def month(self, i):
@@ -311,18 +311,18 @@ class _Parser:
             m2 = self.num(k + 1, 1, 2)
             if m2 is not None:  # "tháng 5-8/2024"
                 y, k2 = self.opt_year(k + 2)
-                return _Span(_Month(m, None), _Month(m2, y)), k2
+                return Span(Month(m, None), Month(m2, y)), k2
         y, k = self.opt_year(k)
-        return _Month(m, y), k
+        return Month(m, y), k
 
     def part_month(self, i):
         part = self.v(i)
         if part not in ("đầu", "giữa", "cuối"):
             return None
         r = self.month(i + 1)
-        if r is None or not isinstance(r[0], _Month):
+        if r is None or not isinstance(r[0], Month):
             return None
-        return _Month(r[0].m, r[0].y, part), r[1]
+        return Month(r[0].m, r[0].y, part), r[1]
 
     def quarter_num(self, i):
         v = self.v(i)
@@ -344,7 +344,7 @@ class _Parser:
                 q2 = qq
                 k += 2
         y, k = self.opt_year(k)
-        return _Quarter(q1, q2, y), k
+        return Quarter(q1, q2, y), k
 
     def half(self, i):
         if self.v(i) not in ("6", "06", "sáu") or self.v(i + 1) != "tháng":
@@ -353,7 +353,7 @@ class _Parser:
         if h is None or self.v(i + 3) != "năm":
             return None
         y = self.num(i + 4, 4, 4)
-        return _Half(h, y), (i + 5 if y is not None else i + 4)
+        return Half(h, y), (i + 5 if y is not None else i + 4)
 
     def year(self, i):
         if self.v(i) != "năm":
@@ -365,7 +365,7 @@ class _Parser:
         # "năm 2020-2030", "năm 2024/2025": a span of years, not understood
         if self.v(k) in ("-", "/") and self.num(k + 1, 1, 4) is not None:
             return None
-        return _Year(y), k
+        return Year(y), k
 
     def school_years(self, i):
         if self.words(i, ("năm", "học")) < 0:
@@ -381,7 +381,7 @@ class _Parser:
     def school(self, i):
         r = self.school_years(i)
         if r is not None:
-            return _School(r[0], r[1], None), r[2]
+            return School(r[0], r[1], None), r[2]
         if self.words(i, ("học", "kỳ")) < 0:
             return None
         term = self.quarter_num(i + 2)
@@ -389,5 +389,5 @@ class _Parser:
             return None
         r = self.school_years(i + 3)
         if r is None:
-            return _School(None, None, term), i + 3
-        return _School(r[0], r[1], term), r[2]
+            return School(None, None, term), i + 3
+        return School(r[0], r[1], term), r[2]

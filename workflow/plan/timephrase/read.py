@@ -6,18 +6,18 @@ import unicodedata
 from datetime import date, timedelta
 
 from .model import Period, PhraseError, Reading, SchoolCalendar
-from .parser import _Parser
+from .parser import Parser
 from .syntax import (
-    _core_bounds,
-    _Day,
-    _explicit_year,
-    _Half,
-    _Month,
-    _Quarter,
-    _School,
-    _Span,
-    _tokenize,
-    _Year,
+    Day,
+    Half,
+    Month,
+    Quarter,
+    School,
+    Span,
+    Year,
+    core_bounds,
+    explicit_year,
+    tokenize,
 )
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -31,7 +31,7 @@ def _month_len(y: int, m: int) -> int:
     return 29 if m == 2 and _is_leap(y) else _MONTH_DAYS[m - 1]
 
 
-class _Ctx:
+class Ctx:
     __slots__ = ("text", "q", "school")
 
     def __init__(self, text, school):
@@ -72,20 +72,20 @@ class _Ctx:
             )
 
 
-def _span(ctx: _Ctx, p, fb: int) -> tuple[date, date]:
+def _span(ctx: Ctx, p, fb: int) -> tuple[date, date]:
     """First and last day of a point; `fb` is the year used when none is written."""
-    if isinstance(p, _Day):
+    if isinstance(p, Day):
         if p.m is None:
             raise ctx.err(f'ngày {p.d} thiếu tháng (ví dụ: "ngày {p.d}/9/2024")')
         d = ctx.mkdate(p.y if p.y is not None else fb, p.m, p.d)
         return d, d
-    if isinstance(p, _Month):
+    if isinstance(p, Month):
         y = p.y if p.y is not None else fb
         ctx.check_month(p.m)
         last = _month_len(y, p.m)
         lo, hi = {None: (1, last), "đầu": (1, 10), "giữa": (11, 20), "cuối": (21, last)}[p.part]
         return ctx.mkdate(y, p.m, lo), ctx.mkdate(y, p.m, hi)
-    if isinstance(p, _Quarter):
+    if isinstance(p, Quarter):
         y = p.y if p.y is not None else fb
         for q in (p.q1, p.q2):
             if not 1 <= q <= 4:
@@ -93,23 +93,23 @@ def _span(ctx: _Ctx, p, fb: int) -> tuple[date, date]:
         start, end = ctx.mkdate(y, 3 * p.q1 - 2, 1), ctx.month_end(y, 3 * p.q2)
         ctx.order(start, end)
         return start, end
-    if isinstance(p, _Half):
+    if isinstance(p, Half):
         y = p.y if p.y is not None else fb
         if p.h == 1:
             return ctx.mkdate(y, 1, 1), ctx.mkdate(y, 6, 30)
         return ctx.mkdate(y, 7, 1), ctx.mkdate(y, 12, 31)
-    if isinstance(p, _Year):
+    if isinstance(p, Year):
         return ctx.mkdate(p.y, 1, 1), ctx.mkdate(p.y, 12, 31)
-    if isinstance(p, _School):
+    if isinstance(p, School):
         return _school_span(ctx, p)
-    if isinstance(p, _Span):
+    if isinstance(p, Span):
         a, b = p.a, p.b
-        if isinstance(a, _Day) and a.m is None:
-            bm = b.m if isinstance(b, (_Day, _Month)) else None
+        if isinstance(a, Day) and a.m is None:
+            bm = b.m if isinstance(b, (Day, Month)) else None
             if bm is None:
                 raise ctx.err(f'ngày {a.d} thiếu tháng (ví dụ: "từ ngày {a.d}/9 đến ngày 30/9/2024")')
-            a = _Day(a.d, bm, a.y)
-        ya, yb = _explicit_year(a), _explicit_year(b)
+            a = Day(a.d, bm, a.y)
+        ya, yb = explicit_year(a), explicit_year(b)
         # A year written on one end applies to both ends.
         fa = ya if ya is not None else (yb if yb is not None else fb)
         fbb = yb if yb is not None else (ya if ya is not None else fb)
@@ -121,7 +121,7 @@ def _span(ctx: _Ctx, p, fb: int) -> tuple[date, date]:
     raise AssertionError(p)  # pragma: no cover
 
 
-def _school_span(ctx: _Ctx, p: _School) -> tuple[date, date]:
+def _school_span(ctx: Ctx, p: School) -> tuple[date, date]:
     if p.y1 is None:
         raise ctx.err('cần ghi rõ năm học, ví dụ "học kỳ I năm học 2024-2025"')
     if p.y2 != p.y1 + 1:
@@ -141,7 +141,7 @@ def _school_span(ctx: _Ctx, p: _School) -> tuple[date, date]:
     return start, end
 
 
-def _resolve(items, ctx: _Ctx, year: int) -> tuple[tuple[Period, ...], str | None, bool]:
+def resolve(items, ctx: Ctx, year: int) -> tuple[tuple[Period, ...], str | None, bool]:
     periods = []
     recs = set()
     ongoing = False
@@ -160,7 +160,7 @@ def _resolve(items, ctx: _Ctx, year: int) -> tuple[tuple[Period, ...], str | Non
         fb = year
         for later in items[idx + 1 :]:
             if later.kind == "period":
-                y = _explicit_year(later.point)
+                y = explicit_year(later.point)
                 if y is not None:
                     fb = y
                     break
@@ -169,9 +169,9 @@ def _resolve(items, ctx: _Ctx, year: int) -> tuple[tuple[Period, ...], str | Non
             with_rec += 1
             recs.add(it.rec)
             if it.rec == "monthly":
-                if not (isinstance(point, _Day) and point.m is None):
+                if not (isinstance(point, Day) and point.m is None):
                     raise ctx.err('"hằng tháng" chỉ đi với một ngày trong tháng, ví dụ "trước ngày 20 hằng tháng"')
-                point = _Day(point.d, 1, point.y)  # first occurrence: January of the plan year
+                point = Day(point.d, 1, point.y)  # first occurrence: January of the plan year
             elif it.rec == "quarterly":
                 raise ctx.err('"hằng quý" không đi kèm ngày cụ thể; hãy viết "hằng quý" hoặc "định kỳ hằng quý"')
         else:
@@ -195,13 +195,13 @@ def _resolve(items, ctx: _Ctx, year: int) -> tuple[tuple[Period, ...], str | Non
 # --------------------------------------------------------------------------- public API
 
 
-def _read_tokens(toks, ctx: _Ctx, year: int, strict: bool = False) -> Reading:
+def read_tokens(toks, ctx: Ctx, year: int, strict: bool = False) -> Reading:
     if not toks:
         raise PhraseError(ctx.text)
-    r = _Parser(toks, strict).phrase(0)
+    r = Parser(toks, strict).phrase(0)
     if r is None or r[1] != len(toks):
         raise PhraseError(ctx.text)
-    periods, rec, ongoing = _resolve(r[0], ctx, year)
+    periods, rec, ongoing = resolve(r[0], ctx, year)
     return Reading(text=ctx.text, periods=periods, recurrence=rec, ongoing=ongoing)
 
 
@@ -212,5 +212,5 @@ def read_phrase(text: str, *, year: int, school: SchoolCalendar | None = None) -
     if isinstance(year, bool) or not isinstance(year, int):
         raise TypeError("year must be an int")
     norm = unicodedata.normalize("NFC", text)
-    a, b = _core_bounds(norm)
-    return _read_tokens(_tokenize(norm[a:b]), _Ctx(text, school), year)
+    a, b = core_bounds(norm)
+    return read_tokens(tokenize(norm[a:b]), Ctx(text, school), year)

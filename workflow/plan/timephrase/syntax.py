@@ -1,9 +1,9 @@
 """Text to tokens, and the syntax tree the parser builds from them.
 
 Tokens are (normalised value, start, end, kind), kind "n" number, "w" word, "p"
-punctuation; offsets point into the text given to `_tokenize`. The tree nodes are
+punctuation; offsets point into the text given to `tokenize`. The tree nodes are
 points in time as written (day, month, quarter, half-year, year, school year/term,
-a span between two points) and `_Item`, one item of a phrase.
+a span between two points) and `Item`, one item of a phrase.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import re
 _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|\S")
 _WORD_VARIANTS = {"hàng": "hằng", "kì": "kỳ", "quí": "quý", "qúy": "quý", "qúi": "quý"}
 _PUNCT_VARIANTS = {"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "[": "(", "]": ")"}
-_SEPS = frozenset(("/", "-", "."))
+SEPS = frozenset(("/", "-", "."))
 
 _STRIP_LEAD = " \t\r\n\u00a0-–—•*+([{\"“‘'"
 _STRIP_TRAIL = " \t\r\n\u00a0.,;:!?)]}\"”’'"
 
 
-def _tokenize(text: str) -> list[tuple[str, int, int, str]]:
+def tokenize(text: str) -> list[tuple[str, int, int, str]]:
     """(normalised value, start, end, kind) with kind 'n' number, 'w' word, 'p' punctuation."""
     out = []
     for m in _TOKEN_RE.finditer(text):
@@ -36,7 +36,7 @@ def _tokenize(text: str) -> list[tuple[str, int, int, str]]:
     return out
 
 
-def _core_bounds(text: str) -> tuple[int, int]:
+def core_bounds(text: str) -> tuple[int, int]:
     """Bounds of `text` without surrounding blanks, bullets, parentheses, quotes and trailing punctuation."""
     a, b = 0, len(text)
     while True:
@@ -52,49 +52,49 @@ def _core_bounds(text: str) -> tuple[int, int]:
 # --------------------------------------------------------------------------- syntax tree
 
 
-class _Day:
+class Day:
     __slots__ = ("d", "m", "y")
 
     def __init__(self, d, m, y):
         self.d, self.m, self.y = d, m, y
 
 
-class _Month:
+class Month:
     __slots__ = ("m", "y", "part")
 
     def __init__(self, m, y, part=None):
         self.m, self.y, self.part = m, y, part
 
 
-class _Quarter:
+class Quarter:
     __slots__ = ("q1", "q2", "y")
 
     def __init__(self, q1, q2, y):
         self.q1, self.q2, self.y = q1, q2, y
 
 
-class _Half:
+class Half:
     __slots__ = ("h", "y")
 
     def __init__(self, h, y):
         self.h, self.y = h, y
 
 
-class _Year:
+class Year:
     __slots__ = ("y",)
 
     def __init__(self, y):
         self.y = y
 
 
-class _School:
+class School:
     __slots__ = ("y1", "y2", "term")
 
     def __init__(self, y1, y2, term):
         self.y1, self.y2, self.term = y1, y2, term
 
 
-class _Span:
+class Span:
     """From the start of `a` to the end of `b` (or to the day before `b` when `before`)."""
 
     __slots__ = ("a", "b", "before")
@@ -103,7 +103,7 @@ class _Span:
         self.a, self.b, self.before = a, b, before
 
 
-class _Item:
+class Item:
     __slots__ = ("kind", "i", "j", "op", "point", "rec", "prefixed", "ngay")
 
     def __init__(self, kind, i, j, op=None, point=None, rec=None, prefixed=False, ngay=False):
@@ -116,16 +116,16 @@ class _Item:
         self.ngay = ngay  # point written with the word "ngày"
 
 
-def _explicit_year(p):
-    if isinstance(p, _Span):
-        y = _explicit_year(p.b)
-        return y if y is not None else _explicit_year(p.a)
-    if isinstance(p, _School):
+def explicit_year(p):
+    if isinstance(p, Span):
+        y = explicit_year(p.b)
+        return y if y is not None else explicit_year(p.a)
+    if isinstance(p, School):
         return p.y1
     return p.y
 
 
-def _bare_day_without_year(p) -> bool:
-    if isinstance(p, _Span):
-        return _bare_day_without_year(p.b)
-    return isinstance(p, _Day) and p.y is None
+def bare_day_without_year(p) -> bool:
+    if isinstance(p, Span):
+        return bare_day_without_year(p.b)
+    return isinstance(p, Day) and p.y is None
