@@ -10,8 +10,8 @@ import pytest
 from import_helpers import copy_sample, docx_text, norm
 
 from workflow.cli import main
+from workflow.documents.amendment import draft_amendment
 from workflow.errors import InputError
-from workflow.importer.amendment import draft_amendment
 from workflow.plan.diff import diff_plans
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,11 +172,31 @@ def test_changed_words_keeps_the_whole_text_when_most_of_it_changed():
     assert changed_words("a b c d e f g h i j", "Y b c d e f g h i j", context=1) == ("a b…", "Y b…")
 
 
-def test_draft_is_dated_today_not_on_the_plan_date(tmp_path):
+def test_draft_date_stays_in_the_plan_year(tmp_path, capsys):
+    """A 2024 plan's amendment is never dated in another year: by default the day and (when
+    today is not in 2024) the month are left blank; --date gives the whole date."""
     import re
+
+    from workflow.cli import main
 
     old, new = _edit(tmp_path)
     text = norm(docx_text(draft_amendment(diff_plans(old, new), out_dir=tmp_path / "o")))
-    m = re.search(r"Ba Đình, ngày\s+tháng (\d+) năm (\d{4})", text)
+    m = re.search(r"Ba Đình, ngày\s+tháng\s+(\S*)\s*năm (\d{4})", text)
+    assert m and m.group(2) == "2024", text[:300]
+    if date.today().year != 2024:
+        assert m.group(1) == "", m.group(0)  # month blank, for the signer
+    assert main(["diff", str(old), str(new), "--draft", "-o", str(tmp_path / "d"),
+                 "--date", "2024-06-17"]) == 1
+    capsys.readouterr()
+    [path] = (tmp_path / "d").glob("*.docx")
+    assert "Ba Đình, ngày 17 tháng 6 năm 2024" in norm(docx_text(path))
+    assert main(["diff", str(old), str(new), "--draft", "--date", "17/6"]) == 2
+    assert "--date: không hiểu ngày '17/6'" in capsys.readouterr().err
+
+
+def test_draft_in_the_current_year_takes_this_month(tmp_path):
+    from workflow.documents.letter_drafts import draft_date
+
     today = date.today()
-    assert m and (int(m.group(1)), int(m.group(2))) == (today.month, today.year)
+    assert draft_date(today.year, month_of=today) == {"day": None, "month": today.month, "year": today.year}
+    assert draft_date(2024, month_of=date(2026, 12, 6)) == {"day": None, "month": None, "year": 2024}

@@ -47,9 +47,41 @@ def test_late_pairs_on_other_days(on, expected):
     assert pairs(find_overdue(PLAN, on=on, status=STATUS)) == expected
 
 
-def test_without_status_every_dated_task_past_due_is_late():
+def test_without_status_every_dated_task_past_due_is_late_but_the_plan_itself():
+    # "Dự thảo, trình ban hành Kế hoạch … (tháng 2/2024)" is done: the plan exists
     res = find_overdue(PLAN, on=date(2024, 3, 1))
-    assert pairs(res) == [("pgd-ke-hoach", "pgddt"), ("thcs-ke-hoach", "truong-thcs")]
+    assert pairs(res) == [("thcs-ke-hoach", "truong-thcs")]
+
+
+def test_a_draft_needs_to_know_who_finished(tmp_path, capsys):
+    """No status file: the letters would urge everyone about everything — refused, unless
+    --all-late says so; the plan's own issuing task never gets a letter."""
+    out = tmp_path / "o"
+    rc = main(["overdue", str(PLAN), "--on", "2024-11-05", "--draft", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--status" in err and "--all-late" in err and not out.exists()
+    rc = main(["overdue", str(PLAN), "--on", "2024-11-05", "--draft", "--all-late", "-o", str(out),
+               "--date", "2024-11-06"])
+    capsys.readouterr()
+    assert rc == 1
+    pgd = reading_text(open_docx(out / "ba-dinh-2024-don-doc-pgddt.docx"))
+    assert "ban hành Kế hoạch" not in pgd and "Tổng hợp số liệu" in pgd
+    assert "Ba Đình, ngày 06 tháng 11 năm 2024" in header_text(open_docx(out / "ba-dinh-2024-don-doc-pgddt.docx"))
+
+
+def test_unit_names_and_phrases_read_as_written_by_hand(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["overdue", str(PLAN), "--on", "2024-11-05", "--status", str(STATUS), "--draft",
+                 "-o", str(out)]) == 1
+    capsys.readouterr()
+    text = reading_text(open_docx(out / "ba-dinh-2024-don-doc-truong-mn-th.docx"))
+    assert "đến ngày 05/11/2024, các trường Mầm non, Tiểu học trên địa bàn quận chưa báo cáo" in text
+    assert "Đề nghị các trường Mầm non, Tiểu học" in text and "Các trường Mầm non, Tiểu học trên địa bàn quận chưa" not in text
+    assert "(thời hạn: từ ngày 01/9 đến ngày 30/9/2024;" in text
+    # a unit's name at the start of a line keeps its capital (Kính gửi)
+    assert "Kính gửi: Các trường Mầm non, Tiểu học trên địa bàn quận" in text
+    pgd = reading_text(open_docx(out / "ba-dinh-2024-don-doc-pgddt.docx"))
+    assert "thời hạn: Từ" not in pgd and "(thời hạn: tháng 10/2024;" in pgd
 
 
 def test_entry_for_the_group_counts_for_every_member(tmp_path):
@@ -179,14 +211,15 @@ def test_plan_build_drafts_trien_khai_letter_to_owning_units(tmp_path):
 
 
 def test_letter_from_plan_helper(tmp_path):
-    from workflow.documents.letter_drafts import letter_from_plan
+    from workflow.documents.letter_drafts import draft_date, letter_from_plan
     from workflow.documents.letters import build_letter_docx
     from workflow.errors import InputError
     from workflow.plan.loader import load_plan
 
     lp = load_plan(PLAN)
     letter = letter_from_plan(lp, to=["pgddt"], subject="V/v điều chỉnh Kế hoạch",
-                              body=["Đoạn một & hai.", {"bullet": "Ý một"}], on=date(2024, 5, 2))
+                              body=["Đoạn một & hai.", {"bullet": "Ý một"}],
+                              dated=draft_date(2024, month_of=date(2024, 5, 2)))
     doc = open_docx(build_letter_docx(letter, tmp_path / "x.docx", units=lp.units))
     text = reading_text(doc)
     assert "Kính gửi: Phòng Giáo dục và Đào tạo quận" in text and "- Ý một" in text
@@ -208,12 +241,19 @@ def test_blank_plan_number_and_day_stay_blank_in_drafted_letters(tmp_path):
     res = find_overdue(PLAN, on=date(2024, 11, 5), status=STATUS)
     chase = reminder_letter(lp, "p-kim-ma", [p for p in res.pairs if p.unit == "p-kim-ma"],
                             on=date(2024, 11, 5), new_deadline=date(2024, 11, 12))
+    # "số", the blank and the symbol hold together: no line break inside "số …/KH-BCĐ"
+    ref = f"Kế hoạch số\u00a0{BLANK}/KH\u2011BCĐ"
     for letter in (plan_letter(lp), chase):
         first = letter.body[0].text
-        assert f"Kế hoạch số {BLANK}/KH-BCĐ ngày {BLANK} tháng 02 năm 2024" in first
-    assert chase.document.subject.endswith(f"Kế hoạch số {BLANK}/KH-BCĐ")
-    doc = open_docx(build_letter_docx_for(chase, lp, tmp_path))
-    assert f"số {BLANK}/KH-BCĐ ngày {BLANK} tháng 02" in doc.paragraphs[2].text
+        assert f"{ref} ngày {BLANK} tháng 02 năm 2024" in first
+    assert chase.document.subject.endswith(ref)
+    path = build_letter_docx_for(chase, lp, tmp_path)
+    doc = open_docx(path)
+    # in the .docx the hyphen is Word's own non-breaking hyphen, read back as "-"
+    assert f"số\u00a0{BLANK}/KH-BCĐ ngày {BLANK} tháng 02" in doc.paragraphs[2].text
+    import zipfile
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    assert "<w:noBreakHyphen/>" in xml and "\u2011" not in xml
 
 
 def build_letter_docx_for(letter, lp, tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS
-from .common import echo_json
+from .common import DAY, echo_json
 
 
 @click.command("import", help="Đọc một Kế hoạch (Word .docx hoặc văn bản .txt) thành tệp kế hoạch YAML.\n\n"
@@ -73,17 +73,22 @@ _MARK = {"changed": "~", "added": "+", "removed": "-"}
               help="Thư mục ghi công văn (mặc định out/<năm>)")
 @click.option("--templates", type=click.Path(path_type=Path), default=None,
               help="Thư mục mẫu riêng (công văn, lời văn), ưu tiên hơn mẫu có sẵn")
-def diff(old: Path, new: Path, as_json: bool, draft: bool, out_dir: Path | None, templates: Path | None):
+@click.option("--date", "dated", type=DAY, default=None,
+              help="Ngày ghi trên công văn (mặc định: để trống ngày cho người ký; tháng này nếu "
+                   "đang trong năm kế hoạch)")
+def diff(old: Path, new: Path, as_json: bool, draft: bool, out_dir: Path | None, templates: Path | None,
+         dated):
     from ..plan.diff import FIELD_NAMES, changed_words, diff_plans
 
     d = diff_plans(old, new)
     letter = None
     if draft and d.changes:
+        from ..documents.amendment import draft_amendment
         from ..documents.templates import user_dirs
-        from ..importer.amendment import draft_amendment
 
         target_dir = out_dir or Path("out") / str(d.new.year)
-        letter = draft_amendment(d, out_dir=target_dir, template_dirs=user_dirs(d.new.path, d.new.plan.templates, templates))
+        letter = draft_amendment(d, out_dir=target_dir, on=dated,
+                                 template_dirs=user_dirs(d.new.path, d.new.plan.templates, templates))
     if as_json:
         data = d.to_json()
         data["draft"] = str(letter) if letter else None

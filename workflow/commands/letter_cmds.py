@@ -31,13 +31,19 @@ from .common import DAY, echo_json
 @click.option("--co-owners", is_flag=True, help="Tính cả đơn vị phối hợp")
 @click.option("--templates", type=click.Path(path_type=Path), default=None,
               help="Thư mục mẫu riêng (cong-van.docx, cong-van-don-doc.yaml)")
+@click.option("--all-late", is_flag=True,
+              help="Không có tệp trạng thái: vẫn soạn công văn cho mọi nhiệm vụ đã quá hạn")
+@click.option("--date", "dated", type=DAY, default=None,
+              help="Ngày ghi trên công văn (mặc định: để trống ngày, tháng của ngày xét)")
 def overdue(plan: Path, on: date, status: Path | None, as_json: bool, draft: bool,
-            out_dir: Path | None, new_deadline: date | None, co_owners: bool, templates: Path | None):
+            out_dir: Path | None, new_deadline: date | None, co_owners: bool, templates: Path | None,
+            all_late: bool, dated: date | None):
     from ..overdue import find_overdue
     from ..plan.obligations import by_unit
 
     res = find_overdue(plan, on=on, status=status, draft=draft, out_dir=out_dir,
-                       new_deadline=new_deadline, co_owners=co_owners, templates=templates)
+                       new_deadline=new_deadline, co_owners=co_owners, templates=templates,
+                       all_late=all_late, dated=dated)
     if as_json:
         echo_json(res.to_json())
     else:

@@ -20,22 +20,13 @@ def document_context(doc: Document, *, issuer_name: str = "") -> dict:
         "parent_body": (doc.parent_body or "").upper(),
         "issuing_body": doc.issuing_body.upper(),
         "number": number,
-        "number_text": _pad_number(number),
+        "number_text": vnformat.doc_number(number),
         "symbol": doc.symbol,
         "place": doc.place,
         "date_text": vnformat.doc_date(d.day, d.month, d.year),
         "title": _one_line(doc.title),
         "issuer_name": issuer_name or doc.issuing_body,
     }
-
-
-def _pad_number(number: str) -> str:
-    """ND30: numbers below 10 take a leading zero; a blank number leaves room to write it."""
-    if not number:
-        return vnformat.BLANK
-    if number.isdigit() and int(number) < 10:
-        return f"{int(number):02d}"
-    return number
 
 
 def _one_line(text: str) -> str:

@@ -33,9 +33,10 @@ def letter_symbol(plan_symbol: str) -> str:
 
 def plan_words(lp: LoadedPlan) -> dict:
     """Variables every drafted letter may use."""
-    d = document_context(lp.plan.document)
-    title = vnformat.one_line(lp.plan.document.title)
-    ref_short = f"{d['type']} số {d['number_text']}/{d['symbol']}"
+    doc = lp.plan.document
+    d = document_context(doc)
+    title = vnformat.one_line(doc.title)
+    ref_short = vnformat.doc_ref(doc.type, doc.number, doc.symbol)
     return {
         "issuer": plan_issuer_phrase(lp.plan),
         "plan_ref_short": ref_short,
@@ -54,7 +55,7 @@ def _earliest_phrase(tasks) -> str:
                 day = p.start or p.end
                 if day is not None and (best is None or day < best[0]):
                     best = (day, phrase)
-    return best[1] if best else ""
+    return vnformat.after_colon(best[1]) if best else ""
 
 
 def load_wording(rel: str, template_dirs) -> tuple[dict, yamlsource.Positions]:
@@ -128,15 +129,15 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
     data = _base(lp, words, text, pos, problems)
     units = owning_units(lp)
     named = [o for o in obligations(lp) if o.via is None]  # as the plan names them
-    body = [{"p": s} for s in fill_wording(text.get("intro", []), words, pos, ("intro",), problems)]
+    body = _paragraphs(fill_wording(text.get("intro", []), words, pos, ("intro",), problems))
     for uid in units:
         owned = [o.task for o in named if o.unit == uid and o.role == "chu-tri"]
         supported = [o.task for o in named if o.unit == uid and o.role == "phoi-hop"]
         line = fill_wording(text.get("unit_line", "{{ unit }}"), {
-            **words, "unit": lp.unit_name(uid), "count": len(owned), "support": len(supported),
-            "first": _earliest_phrase(owned)}, pos, ("unit_line",), problems)
-        body.append({"bullet": line})
-    body += [{"p": s} for s in fill_wording(text.get("outro", []), words, pos, ("outro",), problems)]
+            **words, "unit": vnformat.mid_sentence(lp.unit_name(uid)), "count": len(owned),
+            "support": len(supported), "first": _earliest_phrase(owned)}, pos, ("unit_line",), problems)
+        body.append({"bullet": vnformat.start_sentence(line)})
+    body += _paragraphs(fill_wording(text.get("outro", []), words, pos, ("outro",), problems))
     data.update(to=units, body=body)
     letter = _letter(data, pos, problems)
     problems.raise_if_errors()
@@ -144,26 +145,43 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
 
 
 def reminder_letter(lp: LoadedPlan, unit: str, pairs: list[Obligation], *, on: date,
-                    new_deadline: date, template_dirs=()) -> Letter:
-    """One "V/v đôn đốc …" letter to ``unit`` listing its late tasks and a new deadline."""
+                    new_deadline: date, template_dirs=(), dated: date | None = None) -> Letter:
+    """One "V/v đôn đốc …" letter to ``unit`` listing its late tasks and a new deadline;
+    dated ``dated`` when given, else a blank day in the month of ``on``."""
     text, pos = load_wording(DON_DOC, template_dirs)
-    words = {**plan_words(lp), "unit": lp.unit_name(unit), "on": vnformat.short_date(on),
-             "new_deadline": vnformat.short_date(new_deadline)}
+    words = {**plan_words(lp), "unit": vnformat.mid_sentence(lp.unit_name(unit)),
+             "on": vnformat.short_date(on), "new_deadline": vnformat.short_date(new_deadline)}
     problems = ProblemList()
     data = _base(lp, words, text, pos, problems)
-    data["document"]["date"] = {"day": None, "month": on.month, "year": on.year}
-    body = [{"p": s} for s in fill_wording(text.get("intro", []), words, pos, ("intro",), problems)]
+    data["document"]["date"] = draft_date(on.year, dated, month_of=on)
+    body = _paragraphs(fill_wording(text.get("intro", []), words, pos, ("intro",), problems))
     for p in pairs:
         line = fill_wording(text.get("task_line", "{{ summary }}"), {
             **words, "summary": p.task.summary, "text": vnformat.one_line(p.task.text),
-            "deadline": "; ".join(p.task.phrases), "due": vnformat.short_date(p.due),
-            "days": p.days_late_on(on)}, pos, ("task_line",), problems)
-        body.append({"bullet": line})
-    body += [{"p": s} for s in fill_wording(text.get("outro", []), words, pos, ("outro",), problems)]
+            "deadline": "; ".join(vnformat.after_colon(x) for x in p.task.phrases),
+            "due": vnformat.short_date(p.due), "days": p.days_late_on(on)},
+            pos, ("task_line",), problems)
+        body.append({"bullet": vnformat.start_sentence(line)})
+    body += _paragraphs(fill_wording(text.get("outro", []), words, pos, ("outro",), problems))
     data.update(to=[unit], body=body)
     letter = _letter(data, pos, problems)
     problems.raise_if_errors()
     return letter
+
+
+def _paragraphs(lines: list[str]) -> list[dict]:
+    """Filled wording lines as body paragraphs, each opening with a capital."""
+    return [{"p": vnformat.start_sentence(x)} for x in lines]
+
+
+def draft_date(year: int, on: date | None = None, *, month_of: date | None = None) -> dict:
+    """The date a drafted letter carries: ``on`` in full when the user chose one; else a
+    blank day for the signer, the month of ``month_of`` when it falls in ``year`` (else a
+    blank month too), and ``year`` — never today's year for another year's plan."""
+    if on is not None:
+        return {"day": on.day, "month": on.month, "year": on.year}
+    month = month_of.month if month_of is not None and month_of.year == year else None
+    return {"day": None, "month": month, "year": year}
 
 
 def safe_name(uid: str) -> str:
@@ -171,12 +189,12 @@ def safe_name(uid: str) -> str:
 
 
 def letter_from_plan(lp: LoadedPlan, *, to: list[str], subject: str, body: list,
-                     recipients: list[str] | tuple = ("Như trên",), on: date | None = None) -> Letter:
+                     recipients: list[str] | tuple = ("Như trên",), dated: dict | None = None) -> Letter:
     """A công văn from the plan's issuing body, symbol (without type) and signer.
 
     ``to``: unit ids of the plan (printed by name) or names; ``body``: strings (paragraphs)
-    or Block mappings ({"bullet": …}, {"item": …, "content": […]}); ``on`` dates the letter
-    (month and year; the day is left blank for the signer; default: the plan's date).
+    or Block mappings ({"bullet": …}, {"item": …, "content": […]}); ``dated``: the letter's
+    date as :func:`draft_date` gives it (default: the plan's month and year, day blank).
     Raises :class:`InputError` when the pieces do not make a valid letter.
     """
     problems = ProblemList()
@@ -184,8 +202,8 @@ def letter_from_plan(lp: LoadedPlan, *, to: list[str], subject: str, body: list,
     words = plan_words(lp)
     data = _base(lp, words, {"subject": "", "recipients": []}, pos, problems)
     data["document"]["subject"] = subject
-    if on is not None:
-        data["document"]["date"] = {"day": None, "month": on.month, "year": on.year}
+    if dated is not None:
+        data["document"]["date"] = dated
     data.update(to=list(to), body=list(body), recipients=list(recipients))
     letter = _letter(data, pos, problems)
     problems.raise_if_errors()

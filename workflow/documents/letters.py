@@ -49,10 +49,7 @@ def short_date_text(doc: LetterDocument) -> str:
 
 
 def number_text(doc: LetterDocument) -> str:
-    number = (doc.number or "").strip()
-    if not number:
-        return vnformat.BLANK
-    return f"{int(number):02d}" if number.isdigit() and int(number) < 10 else number
+    return vnformat.doc_number(doc.number)
 
 
 def issuer_phrase(doc: LetterDocument) -> str:
@@ -100,7 +97,7 @@ def letter_context(letter: Letter, units: dict[str, Unit] | None = None) -> dict
         a = letter.annex
         annex_body: list[dict] = []
         blocks_context(a.content, annex_body)
-        note = a.note or (f"(Kèm theo Công văn số {ctx['doc']['number_text']}/{doc.symbol} "
+        note = a.note or (f"(Kèm theo {vnformat.doc_ref('Công văn', doc.number, doc.symbol)} "
                           f"{short_date_text(doc)} của {issuer_phrase(doc)})")
         ctx["annex"] = {"label": vnformat.one_line(a.label), "title": vnformat.one_line(a.title),
                         "note": vnformat.one_line(note) if a.note else note, "body": annex_body,

@@ -294,3 +294,25 @@ def add_text(paragraph, text: str, *, bold=None, italic=None, size=None):
         szcs.set(qn("w:val"), str(int(size * 2)))
         rpr.find(qn("w:sz")).addnext(szcs)
     return run
+
+
+def no_break_hyphens(element, char: str = "\u2011") -> None:
+    """Write each ``char`` (U+2011) inside the text of ``element`` as Word's own non-breaking
+    hyphen (``w:noBreakHyphen``): fonts such as Liberation Serif lack the U+2011 glyph, and
+    Word and LibreOffice both draw ``w:noBreakHyphen`` with the font's hyphen."""
+    for t in list(element.iter(qn("w:t"))):
+        text = t.text or ""
+        if char not in text:
+            continue
+        pieces = text.split(char)
+        t.text = pieces[0]
+        t.set(qn("xml:space"), "preserve")
+        at = t
+        for piece in pieces[1:]:
+            hyphen = OxmlElement("w:noBreakHyphen")
+            at.addnext(hyphen)
+            nxt = OxmlElement("w:t")
+            nxt.set(qn("xml:space"), "preserve")
+            nxt.text = piece
+            hyphen.addnext(nxt)
+            at = nxt

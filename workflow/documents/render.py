@@ -24,6 +24,7 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
+    from .ooxml import no_break_hyphens
     from .preflight import blocking_problems, explain_failure
     from .preflight_render import check_template
 
@@ -43,6 +44,7 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
             file=str(template), line=getattr(e, "lineno", None), field="jinja",
             message=f"mẫu .docx không dựng được: {e.message or e}. "
                     "Kiểm tra mẫu bằng: kehoach template check " + str(template))) from None
+    no_break_hyphens(tpl.docx.element.body)
     with atomic_path(target) as tmp:
         tpl.save(str(tmp))
         fix_zip_times(tmp)

@@ -19,6 +19,35 @@ def one_line(text) -> str:
 
 
 _KEEP_UPPER = ("PCGD", "XMC", "GDĐT", "UBND", "THCS", "THPT")
+# Words that open a unit's name but are no part of the proper noun: "Các trường Mầm non" is
+# "các trường Mầm non" inside a sentence; "Phòng Giáo dục…", "Ủy ban nhân dân…" stay.
+_DETERMINERS = ("Các", "Những", "Mọi", "Tất cả", "Toàn thể")
+
+
+def start_sentence(text: str) -> str:
+    """``text`` with its first letter in capitals (a paragraph, a bullet, a table cell)."""
+    text = one_line(text)
+    return text[:1].upper() + text[1:]
+
+
+def mid_sentence(name: str) -> str:
+    """A unit's name as written inside a sentence: a leading "Các", "Những"… in lower case,
+    the proper noun after it untouched ("đề nghị các trường Mầm non, Tiểu học…")."""
+    name = one_line(name)
+    for word in _DETERMINERS:
+        if name == word or name.startswith(word + " "):
+            return word[:1].lower() + name[1:]
+    return name
+
+
+def after_colon(text: str) -> str:
+    """A phrase placed after a colon or inside a sentence ("thời hạn: từ ngày 05/9…"): its
+    first letter in lower case, unless the first word is an abbreviation ("UBND", "PCGD")."""
+    text = one_line(text)
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def issuer_phrase(issuer_name: str | None, issuing_body: str) -> str:
@@ -32,6 +61,23 @@ def issuer_phrase(issuer_name: str | None, issuing_body: str) -> str:
         for keep in _KEEP_UPPER:
             body = body.replace(keep.lower(), keep)
     return body
+
+
+NB_HYPHEN = "\u2011"  # written into the .docx as Word's own non-breaking hyphen
+
+
+def doc_number(number: str | None) -> str:
+    """ND30: numbers below 10 take a leading zero; a blank number leaves room to write it."""
+    number = (number or "").strip()
+    if not number:
+        return BLANK
+    return f"{int(number):02d}" if number.isdigit() and int(number) < 10 else number
+
+
+def doc_ref(type_name: str, number: str | None, symbol: str) -> str:
+    """'Kế hoạch số 12/KH-BCĐ' as running text quotes a document: no line break between
+    "số" and the number, nor inside the symbol ("/KH-" | "BCĐ" reads as two things)."""
+    return f"{type_name} số\u00a0{doc_number(number)}/{symbol.replace('-', NB_HYPHEN)}"
 
 
 def two(n: int | None, *, zero_pad: bool) -> str:

@@ -4,7 +4,7 @@ unit by unit.
 Tasks are matched by id (give every task an ``id`` so that a reworded task is seen as
 changed, not as one removed and one added). A task changed when its text (deadline phrases
 aside), its deadline (phrases or the dates they mean), its owner or its co-owners changed.
-Pure data: the CLI prints it, and :mod:`workflow.importer.amendment` drafts the công văn.
+Pure data: the CLI prints it, and :mod:`workflow.documents.amendment` drafts the công văn.
 """
 
 from __future__ import annotations

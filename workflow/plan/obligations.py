@@ -26,6 +26,7 @@ Nothing here reads or writes files.
 from __future__ import annotations
 
 import calendar as _cal
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -150,6 +151,22 @@ def _supporters_follow(obs: list[Obligation]) -> list[Obligation]:
     last = max(owners)
     return [replace(o, done_on=min(o.done_on or last, last)) if o.role == "phoi-hop" else o
             for o in obs]
+
+
+_ISSUES_A_PLAN = re.compile(r"ban\s+hành\s+(?:\S+\s+){0,2}kế\s+hoạch", re.IGNORECASE)
+
+
+def issues_the_plan(lp: LoadedPlan, task: Task) -> bool:
+    """Whether ``task`` is drafting and issuing this very plan ("Dự thảo, trình ban hành Kế
+    hoạch …", due by the plan's own month): done once the plan exists, so never chased."""
+    text = " ".join((task.text, task.summary))
+    if not _ISSUES_A_PLAN.search(text):
+        return False
+    d = lp.plan.document.date
+    due = _due(task_spans(lp, task))
+    if due is None or d.month is None:
+        return False
+    return (due.year, due.month) <= (d.year, d.month)
 
 
 def done_on(lp: LoadedPlan, status: Status, task_id: str, unit: str) -> date | None:

@@ -4,7 +4,8 @@ The late (task, unit) pairs are the leaf obligations of :mod:`workflow.plan.obli
 past their last day and not done by the day in question (the rules, for users, are in
 docs/cong-van.md): a group's task is owed by each member, a status line for the group
 counts for every member, co-owners are chased only when asked, and tasks with no last day
-(ongoing, open-ended, repeating without a date) are never late.
+(ongoing, open-ended, repeating without a date) are never late, nor is the task of
+drafting and issuing the plan itself.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from .loader import LoadedPlan
-from .obligations import Obligation, by_unit, late, obligations
+from .obligations import Obligation, by_unit, issues_the_plan, late, obligations
 from .status import Status
 from .workdays import next_workday, vn_holidays
 
 
 def late_pairs(lp: LoadedPlan, status: Status, *, on: date, co_owners: bool = False) -> list[Obligation]:
-    """Every late (task, unit) obligation on ``on``, in plan order."""
-    return late(obligations(lp, status), on=on, co_owners=co_owners)
+    """Every late (task, unit) obligation on ``on``, in plan order — leaving out the task of
+    issuing this very plan (it is done: the plan exists)."""
+    return [o for o in late(obligations(lp, status), on=on, co_owners=co_owners)
+            if not issues_the_plan(lp, o.task)]
 
 
 def default_new_deadline(on: date) -> date:

@@ -13,14 +13,18 @@ from pathlib import Path
 from ..errors import ProblemList
 from ..plan.diff import PlanDiff
 from ..plan.letter import Letter
+from . import vnformat
+from .letter_drafts import draft_date, fill_wording, letter_from_plan, load_wording, plan_words
+from .letters import build_letter_docx
 
 WORDING = "kehoach/cong-van-dieu-chinh.yaml"
 
 
 def amendment_letter(diff: PlanDiff, *, template_dirs=(), on: date | None = None) -> Letter:
-    """The letter (not yet written), dated ``on`` (default: today — an amendment comes after
-    the plan, not on its date). Raises :class:`InputError` if the wording file is broken."""
-    from ..documents.letter_drafts import fill_wording, letter_from_plan, load_wording, plan_words
+    """The letter (not yet written), dated ``on`` when given; else the day is left blank,
+    the month is this month when today falls in the plan's year (an amendment comes after the
+    plan) and blank otherwise, the year is the plan's. Raises :class:`InputError` if the
+    wording file is broken."""
 
     text, pos = load_wording(WORDING, template_dirs)
     lp = diff.new
@@ -31,16 +35,16 @@ def amendment_letter(diff: PlanDiff, *, template_dirs=(), on: date | None = None
         return fill_wording(text.get(key, default), {**words, **(extra or {})}, pos, (key,), problems)
 
     def labels(uids) -> str:
-        return ", ".join(diff.unit_name(u) for u in uids) or "(không có)"
+        return ", ".join(vnformat.mid_sentence(diff.unit_name(u)) for u in uids) or "(không có)"
 
-    body: list = [{"p": s} for s in fill("intro", default=[])]
+    body: list = [{"p": vnformat.start_sentence(s)} for s in fill("intro", default=[])]
     for uid, changes in diff.by_unit().items():
         lines = []
         for c in changes:
             role = c.role(uid)
             if c.kind == "added":
                 lines.append(fill("added_line", {"text": " ".join(c.new.text.split()), "role": role,
-                                                 "deadline": "; ".join(c.new.phrases),
+                                                 "deadline": "; ".join(vnformat.after_colon(x) for x in c.new.phrases),
                                                  "summary": c.new.summary}))
             elif c.kind == "removed":
                 lines.append(fill("removed_line", {"summary": c.old.summary, "role": role}))
@@ -58,20 +62,19 @@ def amendment_letter(diff: PlanDiff, *, template_dirs=(), on: date | None = None
                                                           "new": labels(c.new.co_owners)}))
                 lines.append(fill("changed_line", {"summary": c.new.summary, "role": role,
                                                    "what": "; ".join(parts)}))
-        body.append({"item": fill("unit_heading", {"unit": diff.unit_name(uid)}),
-                     "content": [{"bullet": x} for x in lines]})
-    body += [{"p": s} for s in fill("outro", default=[])]
+        body.append({"item": vnformat.start_sentence(fill("unit_heading", {"unit": diff.unit_name(uid)})),
+                     "content": [{"bullet": vnformat.start_sentence(x)} for x in lines]})
+    body += [{"p": vnformat.start_sentence(s)} for s in fill("outro", default=[])]
     subject = fill("subject")
     recipients = fill("recipients", default=["Như trên"])
     problems.raise_if_errors()
     return letter_from_plan(lp, to=diff.owners(), subject=subject, body=body,
-                            recipients=recipients, on=on or date.today())
+                            recipients=recipients, dated=draft_date(lp.year, on, month_of=date.today()))
 
 
 def draft_amendment(diff: PlanDiff, *, out_dir: str | Path, template_dirs=(),
                     on: date | None = None) -> Path:
     """Write the amendment letter .docx into ``out_dir`` and return its path."""
-    from ..documents.letters import build_letter_docx
 
     letter = amendment_letter(diff, template_dirs=template_dirs, on=on)
     target = Path(out_dir) / f"{diff.new.path.stem}-cong-van-dieu-chinh.docx"
