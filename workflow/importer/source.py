@@ -112,13 +112,14 @@ def _read_text(path: Path) -> list[Line]:
         out.append(Line(text=clean(s), label=label, ref=f"dòng {no}"))
     lines = header_columns(out)
     # number the text tables: rows standing together are one table
-    n, prev = 0, None
+    n, prev, cell = 0, None, 0
     for ln in lines:
         if ln.where == "table":
             if prev is None or prev.where != "table":
                 n += 1
             ln.table = n
-            ln.cell_ids = list(range(len(ln.cells)))
+            ln.cell_ids = list(range(cell, cell + len(ln.cells)))  # text has no merged cells
+            cell += len(ln.cells)
         prev = ln
     return join_broken(lines)
 
@@ -155,6 +156,9 @@ def header_columns(lines: list[Line]) -> list[Line]:
     return out
 
 
+_LETTER_ITEM = re.compile(r"^[a-zđ]\)\s")  # "a) Trường …" starts an item, it continues nothing
+
+
 def join_broken(lines: list[Line]) -> list[Line]:
     """Join a paragraph cut in the middle of a sentence: no closing punctuation, and the next
     paragraph starts with a lower-case letter ("Tự đánh giá từ" + "tháng 6/2024; …")."""
@@ -163,7 +167,7 @@ def join_broken(lines: list[Line]) -> list[Line]:
         prev = out[-1] if out else None
         if (prev is not None and prev.where == ln.where == "body" and not prev.cells
                 and prev.text and not prev.text.endswith(_END)
-                and ln.text[:1].islower() and not ln.label):
+                and ln.text[:1].islower() and not ln.label and not _LETTER_ITEM.match(ln.text)):
             prev.text = f"{prev.text} {ln.text}"
             continue
         out.append(ln)

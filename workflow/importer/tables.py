@@ -158,7 +158,6 @@ def read_table(rows: list[Line], previous: TaskTable | None = None) -> TaskTable
         if _is_number_row(ln):
             table.repeated += 1
             continue
-        table.rows += 1
         got = _cells_by_role(ln, table.roles, table.labels)
         distinct = _distinct(ln)
         if len(distinct) == 1 and ln.cells.count(distinct[0][1]) > 1 and len(ln.cells) > 2:
@@ -169,6 +168,7 @@ def read_table(rows: list[Line], previous: TaskTable | None = None) -> TaskTable
                 _GROUP_NO.match(got["no"]) or _GROUP_TEXT.match(content)) and got["no"] != content:
             table.items.append(("group", " ".join(x for x in (got["no"], content) if x), ln.ref))
             continue
+        table.rows += 1  # a row of the task list (group headings and repeated headers are not)
         if not content:
             table.items.append(("kept", ln, "hàng không có nội dung công việc"))
             continue
