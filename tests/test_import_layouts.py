@@ -126,6 +126,13 @@ def test_table_with_a_blank_owner_cell_takes_the_row_above_and_says_so(tmp_path)
     assert "ô đơn vị để trống, lấy đơn vị của hàng trên" in res.target.read_text(encoding="utf-8")
 
 
+def test_a_unit_cell_merged_down_two_rows_owns_both_tasks_without_a_question(tmp_path):
+    res, lp = _import(tmp_path, "table", "docx", True)
+    owners = [t.owner for t in lp.tasks if t.text.startswith((corpus.TASKS[1].text, corpus.TASKS[2].text))]
+    assert owners == ["thcs-hoa-binh"] * 2
+    assert "ô đơn vị để trống" not in res.target.read_text(encoding="utf-8")  # a real merge, not a blank
+
+
 def test_group_headings_of_the_letter_layout_are_kept(tmp_path):
     res, _ = _import(tmp_path, "letters", "docx", True)
     flat = " ".join(" ".join(ln.strip().lstrip("#").split()) for ln in res.target.read_text(encoding="utf-8").splitlines())
