@@ -13,6 +13,7 @@ marked for checking; anything else is a new unit declared in the plan, marked to
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=8192)  # the same names are compared again and again
 def unit_key(name: str) -> str:
     """Comparison form of a unit name: abbreviations spelled out, accents and the small words
     ("và", "các", "trên địa bàn") dropped: 'Phòng GD&ĐT' and 'Phòng Giáo dục và Đào tạo' agree."""
