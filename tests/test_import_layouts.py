@@ -233,3 +233,46 @@ def test_missing_units_file_is_bad_input(tmp_path, capsys):
     rc = main(["import", str(src), "--units", str(tmp_path / "khong-co.yaml"), "-o", str(tmp_path / "x.yaml")])
     assert rc == 2 and "không tìm thấy tệp danh mục đơn vị" in capsys.readouterr().err
     assert not (tmp_path / "x.yaml").exists()
+
+
+def _plan_txt(body: list[str]) -> str:
+    return "\n".join([*corpus.HEAD, *body, *corpus.TAIL]) + "\n"
+
+
+def test_a_table_under_a_unit_heading_belongs_to_that_unit(tmp_path):
+    src = tmp_path / "kh.txt"
+    src.write_text(_plan_txt(["II. TỔ CHỨC THỰC HIỆN", "1. Trường Tiểu học Hòa Bình",
+                              "Nội dung\tThời gian", "Rà soát trẻ 6 tuổi\ttháng 8/2025",
+                              "Báo cáo số liệu\tQuý III/2025"]), encoding="utf-8")
+    lp = load_plan(import_plan(src).target)
+    assert [(lp.unit_name(t.owner), t.phrases) for t in lp.tasks] == [
+        ("Trường Tiểu học Hòa Bình", ("tháng 8/2025",)), ("Trường Tiểu học Hòa Bình", ("Quý III/2025",))]
+
+
+def test_a_table_split_at_a_page_goes_on_without_its_header(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    for line in corpus.HEAD:
+        doc.add_paragraph(line.replace("\t", " "))
+    doc.add_paragraph("II. TỔ CHỨC THỰC HIỆN")
+    rows = [("Nội dung công việc", "Thời hạn", "Đơn vị thực hiện"), ("Rà soát trẻ 6 tuổi", "tháng 8/2025", "UBND xã")]
+    for part in (rows, [("Báo cáo số liệu", "Quý III/2025", "UBND xã")]):
+        t = doc.add_table(rows=len(part), cols=3)
+        for r, values in enumerate(part):
+            for c, v in enumerate(values):
+                t.cell(r, c).text = v
+        doc.add_paragraph("")  # Word keeps an empty paragraph between the two halves
+    doc.add_paragraph("Bảng số liệu:")
+    t = doc.add_table(rows=2, cols=3)  # same width, but after text: not the task table going on
+    for c, (a, b) in enumerate((("Cấp học", "Tiểu học"), ("Mức độ", "Mức 3"), ("Tỷ lệ", "99,5%"))):
+        t.cell(0, c).text, t.cell(1, c).text = a, b
+    for line in corpus.TAIL:
+        doc.add_paragraph(line)
+    src = tmp_path / "kh.docx"
+    doc.save(src)
+    res = import_plan(src)
+    lp = load_plan(res.target)
+    assert [(t.text, t.owner) for t in lp.tasks] == [("Rà soát trẻ 6 tuổi (tháng 8/2025)", "ubnd-xa"),
+                                                    ("Báo cáo số liệu (Quý III/2025)", "ubnd-xa")]
+    assert "# | Cấp học | Mức độ | Tỷ lệ" in res.target.read_text(encoding="utf-8")

@@ -67,14 +67,17 @@ def parse(lines: list[Line], *, year: int | None = None, units: UnitTable | None
 def _tables(lines: list[Line]) -> dict[int, TaskTable | None]:
     """Each body table of the document read as a task table (None: not one)."""
     rows: dict[int, list[Line]] = {}
-    for ln in lines:
+    span: dict[int, list[int]] = {}  # table -> [first, last] index in lines
+    for k, ln in enumerate(lines):
         if ln.where == "table" and ln.table:
             rows.setdefault(ln.table, []).append(ln)
+            span.setdefault(ln.table, [k, k])[1] = k
     out: dict[int, TaskTable | None] = {}
-    prev = None
     for n in sorted(rows):
-        out[n] = read_table(rows[n], prev if (n - 1) in rows else None)
-        prev = out[n]
+        # a table right after a task table (nothing between: Word split it at a page) may
+        # go on without repeating the header
+        prev = out.get(n - 1) if n - 1 in span and span[n - 1][1] + 1 == span[n][0] else None
+        out[n] = read_table(rows[n], prev)
     return out
 
 
