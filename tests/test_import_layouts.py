@@ -276,3 +276,29 @@ def test_a_table_split_at_a_page_goes_on_without_its_header(tmp_path):
     assert [(t.text, t.owner) for t in lp.tasks] == [("Rà soát trẻ 6 tuổi (tháng 8/2025)", "ubnd-xa"),
                                                     ("Báo cáo số liệu (Quý III/2025)", "ubnd-xa")]
     assert "# | Cấp học | Mức độ | Tỷ lệ" in res.target.read_text(encoding="utf-8")
+
+
+def test_bold_unit_lines_without_markers_head_their_tasks(tmp_path, capsys):
+    from docx import Document
+
+    doc = Document()
+    for line in corpus.HEAD:
+        doc.add_paragraph(line.replace("\t", " "))
+    doc.add_paragraph("II. TỔ CHỨC THỰC HIỆN")
+    for unit, tasks in (("Ủy ban nhân dân xã", ["Kiện toàn Ban Chỉ đạo (tháng 01/2025)."]),
+                        ("Trường Mầm non Hòa Bình:", ["Huy động trẻ ra lớp.", "Thời gian thực hiện: tháng 8/2025"])):
+        doc.add_paragraph().add_run(unit).bold = True
+        for x in tasks:
+            doc.add_paragraph(x, style="List Bullet")
+    for line in corpus.TAIL:
+        doc.add_paragraph(line)
+    src = tmp_path / "kh.docx"
+    doc.save(src)
+    rc = main(["import", str(src), "--units", str(corpus.write_units(tmp_path)), "--json"])
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["tasks"] == 2 and out["dated"] == 2 and out["listed"] == 2
+    assert out["layouts"] == [{"name": "đề mục đơn vị in đậm", "rows": 3, "units": 2, "tasks": 2, "dated": 2}]
+    lp = load_plan(out["target"])
+    assert [(t.owner, t.phrases) for t in lp.tasks] == [("ubnd-xa", ("tháng 01/2025",)), ("mn-hoa-binh", ("tháng 8/2025",))]

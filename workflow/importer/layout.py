@@ -121,10 +121,10 @@ class Implementation:
         elif kind == self.style and (found is not None or kind == "num"):
             self._heading(ln, text, found, kind)
             return
-        elif kind in RANK and RANK[kind] > RANK.get(self.style, 0):
+        elif kind in RANK and RANK[kind] > RANK.get(self.style, 0) and (found is not None or kind != "bold"):
             if found is not None:
                 self._heading(ln, text, found, kind)
-            else:
+            else:  # "1. Cấp trường" above "a) …" units; a bold sentence stays a task
                 self._group(ln)
             return
         if self.part is None:
