@@ -47,7 +47,7 @@ def kind_of(path: Path) -> str:
         if _encrypted(path):
             raise InputError(Problem(file=name, message=_ENCRYPTED))
         return "old-word"
-    if head.startswith(b"{\\rtf"):
+    if head.startswith(b"{\\rtf") or suffix == ".odt":  # RTF, OpenDocument: LibreOffice converts them too
         return "old-word"
     if head.startswith(ZIP) or suffix == ".docx":
         return "docx"
