@@ -8,8 +8,11 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-# The seeds (real documents, the tests' oracle) live in shared/ beside the checkout.
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# The seeds (real documents, the tests' oracle) live in shared/ beside the checkout; a git
+# worktree may sit deeper (wt/<name>/), so the nearest ancestor holding shared/seeds wins.
+_HERE = Path(__file__).resolve()
+SEEDS = next((p / "shared" / "seeds" for p in _HERE.parents[1:] if (p / "shared" / "seeds").is_dir()),
+             _HERE.parents[2] / "shared" / "seeds")
 
 
 def seed_path(prefix: str) -> Path:

@@ -10,22 +10,29 @@ from ..errors import EXIT_FINDINGS
 from .common import DAY, echo_json
 
 
-@click.command("import", help="Đọc một Kế hoạch (Word .docx hoặc văn bản .txt) thành tệp kế hoạch YAML.\n\n"
+@click.command("import", help="Đọc một Kế hoạch (Word .docx, .doc hoặc văn bản .txt) thành tệp kế hoạch YAML: "
+                              "các phần, đơn vị và nhiệm vụ (đề mục đơn vị 1., a), - …:, bảng nhiệm vụ).\n\n"
                               "Những chỗ chưa chắc chắn được giữ lại và đánh dấu bằng dòng \"# ?\".\n\n"
                               "Ví dụ:  kehoach import ke-hoach-2024.docx -o config/plans/ke-hoach-2024.yaml")
-@click.argument("source", metavar="KẾ_HOẠCH.docx|.txt", type=click.Path(path_type=Path))
+@click.argument("source", metavar="KẾ_HOẠCH.docx|.doc|.txt", type=click.Path(path_type=Path))
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
               help="Tệp YAML kết quả (mặc định: cùng tên, đuôi .yaml, cạnh tệp gốc)")
 @click.option("--force", is_flag=True, help="Ghi đè nếu tệp kết quả đã có")
 @click.option("--year", type=int, default=None, help="Năm kế hoạch khi văn bản không ghi năm")
+@click.option("--units", "units", type=click.Path(path_type=Path), default=None,
+              help="Danh mục đơn vị (YAML) để nhận ra đơn vị chủ trì, phối hợp; tên gần giống được đề xuất "
+                   "và đánh dấu \"# ?\"")
 @click.option("--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON")
-def import_(source: Path, out: Path | None, force: bool, year: int | None, as_json: bool):
+def import_(source: Path, out: Path | None, force: bool, year: int | None, units: Path | None, as_json: bool):
     from ..importer.api import import_plan
 
-    res = import_plan(source, out=out, force=force, year=year)
+    res = import_plan(source, out=out, force=force, year=year, units=units)
     if as_json:
         echo_json({"source": str(res.source), "target": str(res.target), "parts": res.parts,
-                   "units": res.units, "tasks": res.tasks, "dated": res.dated, "unsure": res.unsure})
+                   "units": res.units, "listed": res.listed, "tasks": res.tasks, "dated": res.dated,
+                   "unsure": res.unsure,
+                   "layouts": [{"name": lay.name, "rows": lay.rows, "units": len(lay.units), "tasks": lay.tasks,
+                                "dated": lay.dated} for lay in res.layouts]})
         return
     click.echo(res.summary())
 

@@ -1,4 +1,5 @@
-"""PDF through LibreOffice (optional): many files in one call, each call its own profile."""
+"""LibreOffice conversions (optional): PDF from .docx, .docx from old .doc; many files in
+one call, each call its own profile."""
 
 from __future__ import annotations
 
@@ -23,22 +24,35 @@ def to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float = 240) -> li
     Raises :class:`ToolMissing` when LibreOffice is absent or a PDF was not produced
     (LibreOffice exits 0 even when an input is missing, so every PDF is checked).
     """
+    return convert(docx_files, out_dir, to="pdf", timeout=timeout, hint=INSTALL_HINT)
+
+
+def convert(files: list[Path], out_dir: Path, *, to: str, timeout: float = 240,
+            hint: str = INSTALL_HINT) -> list[Path]:
+    """Convert ``files`` with LibreOffice to format ``to`` ("pdf", "docx") in ``out_dir``;
+    returns the outputs, in the order of ``files``.
+
+    Each call runs with its own throw-away profile (two conversions at once would otherwise
+    share one and the second would silently do nothing) and a ``timeout``. Raises
+    :class:`ToolMissing` (message ``hint``) when LibreOffice is absent, and when it ran past
+    the timeout or did not produce an output (it exits 0 even then, so each one is checked).
+    """
     exe = soffice()
     if exe is None:
-        raise ToolMissing(Problem(file="soffice", message=INSTALL_HINT))
+        raise ToolMissing(Problem(file="soffice", message=hint))
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kehoach-lo-") as profile:
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--nologo", "--convert-to", "pdf", "--outdir", str(out_dir),
-               *[str(p) for p in docx_files]]
+               "--nologo", "--convert-to", to, "--outdir", str(out_dir),
+               *[str(p) for p in files]]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise ToolMissing(Problem(file=exe, message=f"LibreOffice không xong sau {timeout:.0f} giây")) from None
-    pdfs = [out_dir / (Path(p).stem + ".pdf") for p in docx_files]
-    missing = [p for p in pdfs if not p.is_file()]
+    outs = [out_dir / (Path(p).stem + "." + to) for p in files]
+    missing = [p for p in outs if not p.is_file()]
     if missing:
         raise ToolMissing(Problem(file=exe, message=(
             "LibreOffice không tạo được " + ", ".join(p.name for p in missing)
             + f" (mã thoát {proc.returncode}; {proc.stderr.strip()[:300]})")))
-    return pdfs
+    return outs

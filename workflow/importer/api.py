@@ -5,15 +5,18 @@ Keyword-only API; the CLI only maps flags onto :func:`import_plan`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, ProblemList
 from ..safeio import atomic_path
 from . import emit
-from .parse import ROW_MARK, Draft, parse
+from .draft import LAYOUTS, ROW_MARK, Draft, LayoutCount
+from .parse import parse
 from .source import read_source
+from .units import Directory, UnitTable
 
 _DOC_KEYS = ("type", "parent_body", "issuing_body", "issuer_name", "number", "symbol", "place",
              "date", "title")
@@ -31,21 +34,32 @@ class ImportResult:
     tasks: int
     dated: int
     unsure: int               # comments marking what to check
+    layouts: list[LayoutCount] = field(default_factory=list)  # what each layout found gave
+    listed: int = 0           # owners and co-owners found in the --units directory
 
     def summary(self) -> str:
+        """The summary printed by ``kehoach import``: totals, then one line per layout."""
         where = self.target or "(chưa ghi tệp)"
-        return (f"Đã nhập {self.source} → {where}: {self.parts} đơn vị chủ trì "
-                f"({self.units} đơn vị trong danh mục), {self.tasks} nhiệm vụ ({self.dated} có thời hạn); "
-                f"{self.unsure} chỗ cần kiểm tra (tìm dòng \"# ?\").")
+        units = (f"{self.units} đơn vị khai trong kế hoạch, {self.listed} lấy từ danh mục" if self.listed
+                 else f"{self.units} đơn vị trong danh mục")
+        lines = [f"Đã nhập {self.source} → {where}: {self.parts} đơn vị chủ trì "
+                 f"({units}), {self.tasks} nhiệm vụ ({self.dated} có thời hạn); "
+                 f"{self.unsure} chỗ cần kiểm tra (tìm dòng \"# ?\")."]
+        lines += [f"  {lay.line()}" for lay in self.layouts]
+        return "\n".join(lines)
 
 
 def import_plan(source: str | Path, *, out: str | Path | None = None, force: bool = False,
-                year: int | None = None, write: bool = True) -> ImportResult:
-    """Read ``source`` (.docx or .txt) and write the plan YAML to ``out`` (default: beside the
-    source, same name, .yaml). Returns counts for the summary.
+                year: int | None = None, write: bool = True,
+                units: str | Path | None = None) -> ImportResult:
+    """Read ``source`` (.docx, .doc, .txt) and write the plan YAML to ``out`` (default: beside
+    the source, same name, .yaml). ``units``: a units directory file; owners and co-owners are
+    matched to its units and the plan names it in ``units_file``. Returns counts for the summary.
 
-    Raises :class:`InputError` if the source cannot be read, if ``out`` exists and ``force``
-    is false, or if the result would not load as a plan (nothing is written then).
+    Raises :class:`InputError` if the source or the units file cannot be read (a PDF, an
+    image, an encrypted file), if ``out`` exists and ``force`` is false, or if the result
+    would not load as a plan (nothing is written then); :class:`ToolMissing` when a .doc
+    needs LibreOffice and it is absent or fails.
     """
     from ..plan.loader import load_plan
 
@@ -54,14 +68,20 @@ def import_plan(source: str | Path, *, out: str | Path | None = None, force: boo
     if write and target.exists() and not force:
         raise InputError(Problem(file=str(target), message=(
             "tệp đã có; chọn tên khác bằng -o hoặc thêm --force để ghi đè")))
+    directory = _directory(Path(units)) if units is not None else None
     lines = read_source(source)
     if any(ln.text.startswith("Kính gửi") for ln in lines[:60]) and not any(
             ln.text.startswith("KẾ HOẠCH") for ln in lines[:60]):
         raise InputError(Problem(file=str(source), message=(
             "văn bản này là công văn (có \"Kính gửi\", không có tên loại \"KẾ HOẠCH\"); "
             "kehoach import chỉ đọc Kế hoạch")))
-    draft = parse(lines, year=year)
+    draft = parse(lines, year=year, units=UnitTable(directory))
     data = _ordered(draft)
+    if directory is not None:
+        rel = os.path.relpath(Path(units).resolve(), target.resolve().parent)
+        data = {"year": data["year"], "document": data["document"], "units_file": [Path(rel).as_posix()],
+                **{k: v for k, v in data.items() if k not in ("year", "document")}}
+        _place_proposals(draft, data)
     header = [
         f"Kế hoạch nhập từ {source.name} bằng \"kehoach import\" ngày {date.today():%d/%m/%Y}.",
         "Những chỗ chương trình chưa chắc chắn có dòng ghi chú bắt đầu bằng \"# ?\": hãy đọc và sửa.",
@@ -71,14 +91,17 @@ def import_plan(source: str | Path, *, out: str | Path | None = None, force: boo
                 for k, v in draft.comments.items()}
     header += comments.pop((), [])
     for uid, u in draft.units.units.items():
-        if u.comments:
+        if u.comments and not u.listed:
             comments[("units", uid)] = [f"? {c}" for c in u.comments]
     text = emit.dump(data, comments, header)
     res = ImportResult(source=source, target=target if write else None, text=text,
                        parts=len(data["implementation"]), units=len(data.get("units", {})),
                        tasks=draft.n_tasks, dated=draft.n_dated,
                        unsure=sum(1 for c in [*header, *(c for v in comments.values() for c in v)]
-                                  if c.startswith("? ")))
+                                  if c.startswith("? ")),
+                       layouts=[draft.layouts[k] for k in LAYOUTS if k in draft.layouts
+                                and (draft.layouts[k].tasks or draft.layouts[k].rows)],
+                       listed=sum(1 for u in draft.units.units.values() if u.listed))
     if not write:
         return res
     with atomic_path(target) as tmp:
@@ -96,7 +119,7 @@ def _ordered(d: Draft) -> dict:
     src = d.data
     doc = {k: src["document"][k] for k in _DOC_KEYS if k in src["document"]}
     out: dict = {"year": src["year"], "document": doc}
-    units = {uid: u.as_data() for uid, u in d.units.units.items()}
+    units = {uid: u.as_data() for uid, u in d.units.units.items() if not u.listed}
     if units:
         out["units"] = units
     for k in ("basis", "intro"):
@@ -145,6 +168,34 @@ def _part(p: dict) -> dict:
             content.append(b)
     out["content"] = content
     return out
+
+
+def _directory(path: Path) -> Directory:
+    """The units file given with ``--units``, read as a plan's ``units_file`` is."""
+    from ..plan.loader import load_units
+    from ..plan.yamlsource import Positions
+
+    if not path.is_file():
+        raise InputError(Problem(file=str(path), field="--units", message="không tìm thấy tệp danh mục đơn vị"))
+    problems = ProblemList()
+    ud = load_units(path, {"units_file": [path.name]}, Positions(file=str(path)), problems)
+    problems.raise_if_errors()
+    if not ud.units:
+        raise InputError(Problem(file=str(path), field="--units", message="danh mục không có đơn vị nào"))
+    return Directory(ud.units, path.name)
+
+
+def _place_proposals(d: Draft, data: dict) -> None:
+    """Each unit of the directory proposed for a name the text wrote is marked where it is
+    first used: a part's unit, else a task's co-owners."""
+    for uid, text in d.units.proposals().items():
+        at = next((("implementation", i, "unit") for i, p in enumerate(data["implementation"]) if p["unit"] == uid),
+                  None)
+        if at is None:
+            at = next((("implementation", i, "content", j, "co_owners")
+                       for i, p in enumerate(data["implementation"]) for j, b in enumerate(p["content"])
+                       if uid in b.get("co_owners", ())), ("units_file",))
+        d.comments.setdefault(at, []).append(text)
 
 
 def _move_comments(d: Draft, out: dict) -> None:

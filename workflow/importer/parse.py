@@ -2,18 +2,27 @@
 
 The result is plain data in the shape of ``config/plans/*.yaml`` (the :class:`Plan` schema)
 plus comments keyed by field path for everything the importer is not sure of. Nothing is
-dropped: a line that fits nowhere is kept as a paragraph with a comment.
+dropped: a line that fits nowhere is kept as a paragraph with a comment, a table that is
+no task table as comment lines.
+
+Header, preamble, sections and closing are read here; the tasks of the body (unit headings
+in their several layouts, task tables) by :mod:`.layout` and :mod:`.tables`; ids, deadline
+phrases and co-owners are settled by :func:`.tasks.assemble`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date as date_cls
 
+from .draft import ROW_MARK, Draft
+from .layout import Implementation, place_table, prose_block
 from .source import Line
+from .tables import TaskTable, read_table
 from .tasks import assemble
 from .units import UnitTable
+
+__all__ = ["Draft", "ROW_MARK", "parse"]
 
 QUOC_HIEU = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 DOC_TYPES = {"KẾ HOẠCH": "Kế hoạch", "BÁO CÁO": "Báo cáo", "CHƯƠNG TRÌNH": "Chương trình",
@@ -21,7 +30,7 @@ DOC_TYPES = {"KẾ HOẠCH": "Kế hoạch", "BÁO CÁO": "Báo cáo", "CHƯƠNG
              "PHƯƠNG ÁN": "Phương án"}
 DEFAULT_POINTER = "Lịch trình thực hiện các nhiệm vụ có thời hạn tại Phụ lục kèm theo Kế hoạch này."
 BASIS_PREFIXES = ("Căn cứ", "Thực hiện", "Theo ", "Xét ", "Thi hành")
-ROW_MARK = "| "   # a comment line that keeps text of the original (not a question to answer)
+IMPLEMENTATION_TITLES = ("TỔ CHỨC THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", "PHÂN CÔNG THỰC HIỆN", "PHÂN CÔNG TRÁCH NHIỆM")
 
 _NUMBER = re.compile(r"^Số\s*:?\s*(.*)$")
 _DATE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*"
@@ -38,30 +47,58 @@ def _upper(s: str) -> bool:
     return bool(letters) and s == s.upper()
 
 
-@dataclass
-class Draft:
-    data: dict
-    comments: dict[tuple, list[str]] = field(default_factory=dict)
-    units: UnitTable = field(default_factory=UnitTable)
-    n_tasks: int = 0
-    n_dated: int = 0
-    n_unsure: int = 0
-
-    def note(self, path: tuple, text: str) -> None:
-        self.comments.setdefault(tuple(path), []).append(text)
-        self.n_unsure += 1
-
-
-def parse(lines: list[Line], *, year: int | None = None) -> Draft:
-    """Plan data for the document ``lines`` (from :func:`~workflow.importer.source.read_source`)."""
-    d = Draft(data={})
+def parse(lines: list[Line], *, year: int | None = None, units: UnitTable | None = None) -> Draft:
+    """Plan data for the document ``lines`` (from :func:`~workflow.importer.source.read_source`);
+    ``units``: the table owners are matched in (one holding a units directory, or empty)."""
+    d = Draft(data={}, units=units or UnitTable())
+    d.data["_tables"] = _tables(lines)
+    d.data["_schedule"] = []
     i = _header(lines, d, year)
     i = _preamble(lines, i, d)
     i = _sections(lines, i, d)
     _closing(lines, i, d)
-    _schedule(lines, d)
+    _implementation_section(d)
+    for k in ("_tables", "_placed"):
+        d.data.pop(k, None)
     assemble(d)
     return d
+
+
+def _tables(lines: list[Line]) -> dict[int, TaskTable | None]:
+    """Each body table of the document read as a task table (None: not one)."""
+    rows: dict[int, list[Line]] = {}
+    span: dict[int, list[int]] = {}  # table -> [first, last] index in lines
+    for k, ln in enumerate(lines):
+        if ln.where == "table" and ln.table:
+            rows.setdefault(ln.table, []).append(ln)
+            span.setdefault(ln.table, [k, k])[1] = k
+    out: dict[int, TaskTable | None] = {}
+    for n in sorted(rows):
+        # a table right after a task table (nothing between: Word split it at a page) may
+        # go on without repeating the header
+        prev = out.get(n - 1) if n - 1 in span and span[n - 1][1] + 1 == span[n][0] else None
+        out[n] = read_table(rows[n], prev)
+    return out
+
+
+def _table(d: Draft, ln: Line, at: tuple, *, unit: str | None = None, section: int | None = None) -> None:
+    """A body table line met at ``at``: a task table is placed once (at its first row), the
+    rows of any other table are kept as comments."""
+    table = d.data["_tables"].get(ln.table)
+    if table is None:
+        keep_table(d, at, ln)
+        return
+    placed = d.data.setdefault("_placed", set())
+    if ln.table in placed:
+        return
+    placed.add(ln.table)
+    if table.kehoach_annex and any("task" in b for p in d.data.get("implementation", ()) for b in p["content"]):
+        d.data["_schedule"].extend(table.tasks)  # the annex of a plan kehoach printed: details of its tasks
+        d.layout("phụ lục lịch trình").rows += len(table.tasks)
+        return
+    if section is not None:
+        d.data.setdefault("_table_section", section)
+    place_table(d, table, at=at, unit=unit)
 
 
 # --- header --------------------------------------------------------------------------------
@@ -198,7 +235,7 @@ def _preamble(lines: list[Line], i: int, d: Draft) -> int:
     while i < len(lines):
         ln = lines[i]
         if ln.where == "table" and not _is_closing(ln):
-            keep_table(d, ("intro", len(intro)), ln)
+            _table(d, ln, ("intro", len(intro)))
             i += 1
             continue
         if _ROMAN.match(ln.text) or ln.where != "body" or _is_closing(ln):
@@ -231,18 +268,20 @@ def _sections(lines: list[Line], i: int, d: Draft) -> int:
     sec = None
     container = None      # the block whose content takes bullets and paragraphs
     sub = None            # an "a)" item inside an item
-    part = None
+    reader: Implementation | None = None
     while i < len(lines):
         ln = lines[i]
         t = ln.text
         if ln.where == "table" and not _is_closing(ln):
+            part = reader.part if reader is not None else None
             if part is not None:
                 at: tuple = ("implementation", len(impl) - 1, "content", len(part["content"]))
             elif sec is not None:
                 at = ("sections", len(sections) - 1, "content", len(sec["content"]))
             else:
                 at = ("intro", len(d.data["intro"]))
-            keep_table(d, at, ln)
+            _table(d, ln, at, unit=part["unit"] if part is not None else None,
+                   section=len(sections) - 1 if sec is not None else None)
             i += 1
             continue
         if ln.where != "body" or _is_closing(ln):
@@ -250,10 +289,12 @@ def _sections(lines: list[Line], i: int, d: Draft) -> int:
         m = _ROMAN.match(t)
         if m and _upper(m.group("t")):
             sec = {"title": m.group("t").strip(), "content": []}
-            if "TỔ CHỨC THỰC HIỆN" in sec["title"]:
+            if any(k in sec["title"] for k in IMPLEMENTATION_TITLES) and not any(
+                    s.get("implementation") for s in sections):
                 sec["implementation"] = True
             sections.append(sec)
-            container = sub = part = None
+            container = sub = None
+            reader = Implementation(d, sec) if sec.get("implementation") else None
             i += 1
             continue
         if sec is None:  # text between intro and the first section: keep it in the intro
@@ -265,25 +306,8 @@ def _sections(lines: list[Line], i: int, d: Draft) -> int:
                 d.data["annex"] = {"pointer": t}
             i += 1
             continue
-        if sec.get("implementation"):
-            m = _NUM.match(t)
-            if m:
-                heading = m.group("t").strip()
-                unit, keep = d.units.owner(heading)
-                part = {"unit": unit.uid, "content": []}
-                if keep:
-                    part["heading"] = keep
-                impl.append(part)
-                if heading.endswith((".", ";")):
-                    d.note(("implementation", len(impl) - 1, "unit"),
-                           "dòng đánh số này được coi là tên đơn vị; nếu là một nhiệm vụ, hãy chuyển nó vào nội dung")
-                i += 1
-                continue
-            if part is None:
-                sec["content"].append(_prose_block(ln))
-                i += 1
-                continue
-            _unit_block(ln, part, d)
+        if reader is not None:
+            reader.line(ln, [x for x in lines[i + 1:i + 8] if x.where == "body"])
             i += 1
             continue
         m = _NUM.match(t)
@@ -303,7 +327,7 @@ def _sections(lines: list[Line], i: int, d: Draft) -> int:
             container["content"].append(sub)
             i += 1
             continue
-        block = _prose_block(ln)
+        block = prose_block(ln)
         target = sub if sub is not None else container
         if target is not None and ("bullet" in block or "heading" in target or ln.label):
             target["content"].append(block)
@@ -314,9 +338,23 @@ def _sections(lines: list[Line], i: int, d: Draft) -> int:
     if not sections:
         d.note(("sections",), "không thấy phần nào đánh số La Mã (I., II., …): toàn bộ nội dung để ở phần I")
         sections.append({"title": "NỘI DUNG", "content": []})
-    if not any(s.get("implementation") for s in sections):
-        d.note(("sections",), "không thấy phần \"TỔ CHỨC THỰC HIỆN\": kế hoạch chưa có nhiệm vụ của đơn vị")
     return i
+
+
+def _implementation_section(d: Draft) -> None:
+    """Exactly one section prints the units' parts: the "TỔ CHỨC THỰC HIỆN" one, else the
+    one a task table stood in (else the last), said in a comment."""
+    sections = d.data["sections"]
+    at = d.data.pop("_table_section", None)
+    if any(s.get("implementation") for s in sections):
+        return
+    if not d.data["implementation"]:
+        d.note(("sections",), "không thấy phần \"TỔ CHỨC THỰC HIỆN\": kế hoạch chưa có nhiệm vụ của đơn vị")
+        return
+    k = at if at is not None else len(sections) - 1
+    sections[k]["implementation"] = True
+    d.note(("sections", k, "implementation"), "văn bản không có phần \"TỔ CHỨC THỰC HIỆN\": nhiệm vụ của các đơn vị "
+                                              "được in cuối phần này")
 
 
 def keep_table(d: Draft, at: tuple, ln: Line) -> None:
@@ -329,27 +367,6 @@ def keep_table(d: Draft, at: tuple, ln: Line) -> None:
     d.comments.setdefault(at, []).append(ROW_MARK + " | ".join(c for c in ln.cells if c))
 
 
-def _prose_block(ln: Line) -> dict:
-    if ln.label:
-        return {"note": ln.text, "label": ln.label}
-    m = _BULLET.match(ln.text)
-    if m:
-        return {"bullet": m.group("t").strip()}
-    return {"p": ln.text}
-
-
-def _unit_block(ln: Line, part: dict, d: Draft) -> None:
-    if ln.label:
-        part["content"].append({"note": ln.text, "label": ln.label})
-        return
-    m = _BULLET.match(ln.text)
-    text = m.group("t").strip() if m else ln.text
-    task = {"task": text}
-    if not m:
-        task["style"] = "paragraph"
-    part["content"].append(task)
-
-
 # --- closing, nơi nhận, người ký -----------------------------------------------------------
 
 def _closing(lines: list[Line], i: int, d: Draft) -> None:
@@ -357,14 +374,17 @@ def _closing(lines: list[Line], i: int, d: Draft) -> None:
     archive = None
     name = None
     state = "closing"
-    has_schedule = any(ln.where == "schedule" for ln in lines)  # the annex kehoach prints
+    tables = d.data["_tables"]
+    has_tasks = any("task" in b for p in d.data["implementation"] for b in p["content"])
+    # the annex kehoach prints ("Phụ lục / LỊCH TRÌNH THỰC HIỆN"): its titles are not kept
+    has_schedule = has_tasks and any(t is not None and t.kehoach_annex for t in tables.values())
     after: list[Line] = []     # what follows the signature and the plan has no place for
     for ln in lines[i:]:
         t = ln.text
-        if ln.where == "schedule":
-            continue
         if ln.where == "table":
-            if state == "after":
+            if tables.get(ln.table) is not None:
+                _table(d, ln, ("closing", len(closing)) if state != "after" else ("signer",))
+            elif state == "after":
                 after.append(ln)
             else:
                 keep_table(d, ("closing", len(closing)), ln)
@@ -423,15 +443,3 @@ def _closing(lines: list[Line], i: int, d: Draft) -> None:
     d.data["signer"] = {"lines": signer_lines, "name": name or "(Họ và tên)"}
     if name is None:
         d.note(("signer",), "không thấy họ tên người ký: hãy điền")
-
-
-# --- the schedule annex of a document kehoach made -----------------------------------------
-
-def _schedule(lines: list[Line], d: Draft) -> None:
-    """Rows "Thời gian | Nội dung | Chủ trì | Phối hợp" give each task its exact phrases, its
-    summary and its co-owners (a .docx kehoach generated carries them)."""
-    rows = [ln.cells for ln in lines if ln.where == "schedule" and len(ln.cells) >= 3]
-    if rows and rows[0][0].lower().startswith("thời gian"):
-        rows = rows[1:]
-    d.data["_schedule"] = rows
-

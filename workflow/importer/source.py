@@ -1,9 +1,16 @@
 """Read a Kế hoạch from Word (.docx) or plain text (.txt) into a flat list of lines.
 
 Each :class:`Line` is one paragraph of the original with a few layout hints (bold, italic,
-where it stood: header table, closing table, schedule annex). The structure (sections,
-units, tasks) is recognised later by :mod:`workflow.importer.parse`; nothing here guesses
-meaning beyond joining paragraphs that a copy-paste broke in the middle of a sentence.
+where it stood: header table, closing table, body table). A row of a body table is one
+line whose ``cells`` are laid on the table's grid: a cell merged across columns (gridSpan)
+or down rows (vMerge) appears in every grid place it covers, with the same ``cell_ids``
+entry. Plain-text tables are rows of cells split by tabs or by "|". The structure
+(sections, units, tasks, task tables) is recognised later by :mod:`workflow.importer.parse`;
+nothing here guesses meaning beyond joining paragraphs that a copy-paste broke in the
+middle of a sentence.
+
+Old Word files (.doc, .rtf) are converted to .docx through LibreOffice first; PDF, images
+and encrypted files are refused (:mod:`workflow.importer.sniff`).
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from .numbering import Numbering
+from .sniff import as_docx, kind_of
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -21,13 +30,17 @@ MAX_BYTES = 20 * 1024 * 1024
 @dataclass
 class Line:
     text: str                      # whitespace-normalised, markdown '*' removed
-    where: str = "body"            # body | header | closing | schedule | table
+    where: str = "body"            # body | header | closing | table
     bold: bool = False             # the whole paragraph is bold
     italic: bool = False
     label: str | None = None       # a bold lead-in ending with ':' ("Kinh phí:")
-    cells: list[str] = field(default_factory=list)  # schedule/table rows: cell texts
+    cells: list[str] = field(default_factory=list)  # table rows: cell texts, one per grid column
     cell_bold: list[bool] = field(default_factory=list)  # tab-separated paragraphs: each piece bold
     ref: str = ""                  # where in the original: "dòng 57" / "đoạn 57"
+    table: int = 0                 # table rows: which table of the document (1, 2, …)
+    cell_ids: list[int] = field(default_factory=list)  # table rows: same id = one merged cell
+    cell_lines: list[list[str]] = field(default_factory=list)  # table rows: each cell's paragraphs
+    repeat_header: bool = False    # a row Word repeats at the top of each page (w:tblHeader)
 
 
 def clean(text: str) -> str:
@@ -47,21 +60,19 @@ def read_source(path: str | Path) -> list[Line]:
         raise InputError(Problem(file=name, message="đây là thư mục, không phải văn bản"))
     if path.stat().st_size > MAX_BYTES:
         raise InputError(Problem(file=name, message=f"tệp quá lớn (tối đa {MAX_BYTES // 1024 // 1024} MB)"))
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
+    kind = kind_of(path)
+    if kind == "docx":
         return _read_docx(path)
-    if suffix in (".txt", ".md", ""):
-        return _read_text(path)
-    if suffix == ".doc":
-        raise InputError(Problem(file=name, message=(
-            "tệp .doc (Word 97-2003) chưa đọc được; hãy mở bằng Word hoặc LibreOffice và lưu lại "
-            "dạng .docx, hoặc chuyển: soffice --headless --convert-to docx " + name)))
-    raise InputError(Problem(file=name, message=f"không đọc được loại tệp '{suffix}'; dùng .docx hoặc .txt"))
+    if kind == "old-word":
+        with as_docx(path) as converted:
+            return _read_docx(converted, display=name)
+    return _read_text(path)
 
 
 # --- plain text --------------------------------------------------------------------------
 
 _BULLET_MD = re.compile(r"^\*\s+(?=\*\*)")   # "* **Kinh phí:** …" (markdown list item)
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")  # "|---|:--:|" under a header
 _LABEL_MD = re.compile(r"^\*\*([^*]{1,40}?:)\s*\*\*\s*(.*)$")
 
 
@@ -83,15 +94,34 @@ def _read_text(path: Path) -> list[Line]:
         m = _LABEL_MD.match(s)
         if m:
             label, s = m.group(1).strip(), m.group(2)
+        if s.count("|") >= 2 and not _MD_RULE.match(s):  # "| TT | Nội dung | … |" or "1 | … | …"
+            cells = [clean(c) for c in s.strip().strip("|").split("|")]
+            out.append(Line(text=" | ".join(c for c in cells if c), where="table", cells=cells,
+                            cell_lines=[[c] for c in cells], ref=f"dòng {no}"))
+            continue
+        if _MD_RULE.match(s):
+            continue  # the rule under a markdown table's header: layout, not text
         if "\t" in s:
             cells = [clean(c) for c in s.split("\t")]
             filled = [c for c in cells if c]
             # "-<tab>text" and "1.<tab>text" are list items copied from Word, not table rows
             where = "body" if len(filled) < 2 or _LIST_MARK.match(filled[0]) else "table"
-            out.append(Line(text=clean(s.replace("\t", " ")), where=where, cells=cells, ref=f"dòng {no}"))
+            out.append(Line(text=clean(s.replace("\t", " ")), where=where, cells=cells,
+                            cell_lines=[[c] for c in cells], ref=f"dòng {no}"))
             continue
         out.append(Line(text=clean(s), label=label, ref=f"dòng {no}"))
-    return join_broken(header_columns(out))
+    lines = header_columns(out)
+    # number the text tables: rows standing together are one table
+    n, prev, cell = 0, None, 0
+    for ln in lines:
+        if ln.where == "table":
+            if prev is None or prev.where != "table":
+                n += 1
+            ln.table = n
+            ln.cell_ids = list(range(cell, cell + len(ln.cells)))  # text has no merged cells
+            cell += len(ln.cells)
+        prev = ln
+    return join_broken(lines)
 
 
 _END = tuple(".;:!?)”\"…/")
@@ -126,6 +156,9 @@ def header_columns(lines: list[Line]) -> list[Line]:
     return out
 
 
+_LETTER_ITEM = re.compile(r"^[a-zđ]\)\s")  # "a) Trường …" starts an item, it continues nothing
+
+
 def join_broken(lines: list[Line]) -> list[Line]:
     """Join a paragraph cut in the middle of a sentence: no closing punctuation, and the next
     paragraph starts with a lower-case letter ("Tự đánh giá từ" + "tháng 6/2024; …")."""
@@ -134,7 +167,7 @@ def join_broken(lines: list[Line]) -> list[Line]:
         prev = out[-1] if out else None
         if (prev is not None and prev.where == ln.where == "body" and not prev.cells
                 and prev.text and not prev.text.endswith(_END)
-                and ln.text[:1].islower() and not ln.label):
+                and ln.text[:1].islower() and not ln.label and not _LETTER_ITEM.match(ln.text)):
             prev.text = f"{prev.text} {ln.text}"
             continue
         out.append(ln)
@@ -143,7 +176,7 @@ def join_broken(lines: list[Line]) -> list[Line]:
 
 # --- Word --------------------------------------------------------------------------------
 
-def _read_docx(path: Path) -> list[Line]:
+def _read_docx(path: Path, *, display: str | None = None) -> list[Line]:
     import zipfile
 
     from docx import Document
@@ -154,12 +187,13 @@ def _read_docx(path: Path) -> list[Line]:
     try:
         doc = Document(str(path))
     except PackageNotFoundError:
-        raise InputError(Problem(file=str(path), message="không mở được tệp Word (không phải tệp .docx hợp lệ)")) from None
+        raise InputError(Problem(file=display or str(path),
+                                 message="không mở được tệp Word (không phải tệp .docx hợp lệ)")) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise InputError(Problem(file=str(path), message=f"không mở được tệp Word ({e})")) from None
+        raise InputError(Problem(file=display or str(path), message=f"không mở được tệp Word ({e})")) from None
     out: list[Line] = []
-    numbering = _Numbering(doc)
-    n = 0
+    numbering = Numbering(doc)
+    n = tables = 0
     for el in doc.element.body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -173,7 +207,8 @@ def _read_docx(path: Path) -> list[Line]:
                 out.append(ln)
         elif tag == "tbl":
             n += 1
-            out.extend(_table_lines(Table(el, doc), f"bảng ở đoạn {n}", _para_line))
+            tables += 1
+            out.extend(_table_lines(Table(el, doc), f"bảng ở đoạn {n}", _para_line, tables))
     return join_broken(header_columns(out))
 
 
@@ -224,14 +259,14 @@ def _style_flag(p, attr: str) -> bool:
     return False
 
 
-def _table_lines(table, ref: str, para_line) -> list[Line]:
-    """Header and closing tables become their paragraphs, cell by cell; a schedule table
-    (first row "Thời gian | Nội dung …") becomes one line per row; others one line per row."""
-    rows = table.rows
-    texts = [[clean(c.text) for c in row.cells] for row in rows]
-    flat = " ".join(" ".join(r) for r in texts)
+def _table_lines(table, ref: str, para_line, number: int) -> list[Line]:
+    """Header and closing tables become their paragraphs, cell by cell; any other table one
+    line per row, its cells laid on the grid (see the module docstring)."""
+    grid = _grid(table)
+    flat = " ".join(" ".join(c) for c, _, _, _ in grid)
     if "CỘNG HÒA" in flat.upper() or flat.startswith("Số") or "Nơi nhận" in flat:
         where = "closing" if "Nơi nhận" in flat else "header"
+        rows = table.rows
         out = []
         cols = max(len(r.cells) for r in rows) if rows else 0
         seen = set()
@@ -248,103 +283,55 @@ def _table_lines(table, ref: str, para_line) -> list[Line]:
                     if ln is not None:
                         out.append(ln)
         return out
-    head = " ".join(texts[0]).lower() if texts else ""
-    where = "schedule" if ("thời gian" in head and "nội dung" in head) else "table"
     out = []
-    for i, cells in enumerate(texts):
+    for i, (cells, ids, paras, repeat) in enumerate(grid):
         if not any(cells):
             continue
-        out.append(Line(text=" | ".join(c for c in cells if c), where=where, cells=cells,
-                        ref=f"{ref}, hàng {i + 1}"))
+        shown = [c for k, c in enumerate(cells) if c and (k == 0 or ids[k] != ids[k - 1])]
+        out.append(Line(text=" | ".join(shown), where="table", cells=cells, cell_ids=ids, cell_lines=paras,
+                        repeat_header=repeat, table=number, ref=f"{ref}, hàng {i + 1}"))
     return out
 
 
-class _Numbering:
-    """Word's automatic list numbering, rendered as text ("1.", "II.", "a)", "-")."""
+def _grid(table) -> list[tuple[list[str], list[int], list[list[str]], bool]]:
+    """Each row of ``table`` as (cell texts, cell ids, cell paragraphs, repeated header),
+    one entry per grid column: a cell spanning columns (gridSpan) fills each of them, a cell
+    continuing a vertical merge (vMerge) is the cell it continues. Read from the XML once
+    (python-docx's ``row.cells`` rebuilds the whole table on every call)."""
+    from docx.oxml.ns import qn
 
-    FORMATS = {
-        "decimal": str,
-        "upperRoman": lambda n: _roman(n),
-        "lowerRoman": lambda n: _roman(n).lower(),
-        "upperLetter": lambda n: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n - 1) % 26],
-        "lowerLetter": lambda n: "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26],
-    }
-
-    def __init__(self, doc) -> None:
-        from docx.oxml.ns import qn
-
-        self.qn = qn
-        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
-        self.counters: dict[str, dict[int, int]] = {}
-        try:
-            root = doc.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return
-        abstract = {a.get(qn("w:abstractNumId")): a for a in root.findall(qn("w:abstractNum"))}
-        for num in root.findall(qn("w:num")):
-            ref = num.find(qn("w:abstractNumId"))
-            a = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
-            if a is None:
-                continue
-            for lvl in a.findall(qn("w:lvl")):
-                fmt = lvl.find(qn("w:numFmt"))
-                txt = lvl.find(qn("w:lvlText"))
-                start = lvl.find(qn("w:start"))
-                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = (
-                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
-                    txt.get(qn("w:val")) if txt is not None else "%1.",
-                    int(start.get(qn("w:val"))) if start is not None else 1)
-
-    def _num_pr(self, p):
-        qn = self.qn
-        cands = [p._p.pPr]
-        style = p.style
-        while style is not None:
-            cands.append(style.element.pPr)
-            style = style.base_style
-        for ppr in cands:
-            if ppr is None:
-                continue
-            num_pr = ppr.find(qn("w:numPr"))
-            if num_pr is not None:
-                nid = num_pr.find(qn("w:numId"))
-                lvl = num_pr.find(qn("w:ilvl"))
-                if nid is None:
-                    continue
-                return nid.get(qn("w:val")), int(lvl.get(qn("w:val"))) if lvl is not None else 0
-        return None
-
-    def prefix(self, p) -> str:
-        if not self.levels:
-            return ""
-        found = self._num_pr(p)
-        if found is None or found[0] == "0" or found not in self.levels:
-            return ""
-        nid, ilvl = found
-        fmt, text, start = self.levels[found]
-        counters = self.counters.setdefault(nid, {})
-        counters[ilvl] = counters.get(ilvl, start - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
-            del counters[deeper]
-        if fmt == "bullet":
-            return "-"
-        if fmt not in self.FORMATS:
-            return ""
-
-        def level_value(m):
-            k = int(m.group(1)) - 1
-            lv = self.levels.get((nid, k), ("decimal", "", 1))
-            n = counters.get(k, lv[2])
-            return self.FORMATS.get(lv[0], str)(n)
-
-        return re.sub(r"%(\d)", level_value, text).strip()
+    rows = []
+    above: dict[int, tuple[str, int, list[str]]] = {}  # grid column -> the cell last started there
+    next_id = 0
+    for tr in table._tbl.tr_lst:
+        texts: list[str] = []
+        ids: list[int] = []
+        paras: list[list[str]] = []
+        for _ in range(tr.grid_before):
+            texts.append("")
+            ids.append(-1)
+            paras.append([])
+        for tc in tr.tc_lst:
+            col = len(texts)
+            if tc.vMerge == "continue" and col in above:
+                text, cid, lines = above[col]
+            else:
+                # every paragraph of the cell, those of a table nested in it too
+                lines = [x for x in (clean(_p_text(p)) for p in tc.iter(qn("w:p"))) if x]
+                text, cid = clean(" ".join(lines)), next_id
+                next_id += 1
+            for k in range(tc.grid_span):
+                above[col + k] = (text, cid, lines)
+                texts.append(text)
+                ids.append(cid)
+                paras.append(lines)
+        trpr = tr.trPr
+        repeat = trpr is not None and trpr.find(qn("w:tblHeader")) is not None
+        rows.append((texts, ids, paras, repeat))
+    return rows
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for v, r in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                 (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= v:
-            out += r
-            n -= v
-    return out
+def _p_text(p) -> str:
+    from docx.text.paragraph import Paragraph
+
+    return Paragraph(p, None).text

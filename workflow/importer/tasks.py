@@ -1,17 +1,16 @@
-"""Tasks of an imported plan: ids, deadline phrases, and what the schedule annex of a
-document kehoach generated tells about each task (exact phrases, summary, co-owners).
+"""Tasks of an imported plan: ids, deadline phrases (from the sentence, or from the time
+a table cell or a "Thời gian: …" line gives), co-owners (a "phối hợp" column or line, or
+"phối hợp với …" in the sentence), and what the schedule annex of a document kehoach
+generated tells about each task (exact phrases, summary, co-owners).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from ..plan.timephrase import PhraseError, find_phrases, read_phrase
-from .units import initials, slug
-
-if TYPE_CHECKING:
-    from .parse import Draft
+from .draft import ANNEX_LAYOUT, SAMPLE_LAYOUT, Draft
+from .units import co_owner_names, initials, slug
 
 
 def assemble(d: Draft) -> None:
@@ -20,7 +19,8 @@ def assemble(d: Draft) -> None:
     data = d.data
     year = data["document"]["date"]["year"]
     issuer = data.pop("_issuer_from_annex", None)
-    rows = data.pop("_schedule", [])
+    annex = data.pop("_schedule", [])
+    rows = [[r.time, r.content, r.owner, r.co] for r in annex]
     if issuer:
         data["document"]["issuer_name"] = issuer
     if not data["document"].get("issuing_body"):
@@ -42,6 +42,10 @@ def assemble(d: Draft) -> None:
     used_ids: set[str] = set()
     undated = 0
     for pi, bi, part, b in tasks:
+        if "_when" in b:
+            b["_found"] = _given_phrases(b.pop("_when"), year, ("implementation", pi, "content", bi), d)
+            _task_id(b, part, d, used_ids)
+            continue
         phrases, dropped = [], []
         spans = find_phrases(b["task"])
         for (_, b1, p1), (a2, _, p2) in zip(spans, spans[1:]):
@@ -62,15 +66,22 @@ def assemble(d: Draft) -> None:
         b["_found"] = phrases
         for ph in dropped:
             d.note(("implementation", pi, "content", bi), f"cụm \"{ph}\" không đọc được thành ngày: chưa ghi vào deadline")
-        base = f"{initials(d.units.units[part['unit']].name)}-{slug(' '.join(b['task'].split()[:4]), 30)}"
-        tid, n = base, 2
-        while tid in used_ids:
-            tid, n = f"{base}-{n}", n + 1
-        used_ids.add(tid)
-        b["id"] = tid
+        _task_id(b, part, d, used_ids)
     matched = _match_rows(rows, tasks, d) if rows else {}
+    if rows:
+        d.layout(ANNEX_LAYOUT).tasks = len(matched)
+        hit = {id(r) for r in matched.values()}
+        for r, row in zip(annex, rows):
+            if id(row) not in hit:
+                d.note(("implementation",), f"{r.ref}: hàng của phụ lục lịch trình không khớp nhiệm vụ nào trong "
+                                            "văn bản; giữ lại dưới đây")
+                d.keep(("implementation",), " | ".join(x for x in row if x))
+    any_co = False
     for pi, bi, _part, b in tasks:
         found = b.pop("_found")
+        layout = b.pop("_layout", SAMPLE_LAYOUT)
+        co_text = b.pop("_co", None)
+        path = ("implementation", pi, "content", bi)
         row = matched.get((pi, bi))
         if row is not None:
             when, what, _owner, with_ = (row + ["", "", "", ""])[:4]
@@ -83,12 +94,19 @@ def assemble(d: Draft) -> None:
         else:
             phrases = found
             if rows:
-                d.note(("implementation", pi, "content", bi), "không khớp được với hàng nào của phụ lục lịch trình")
+                d.note(path, "không khớp được với hàng nào của phụ lục lịch trình")
+            co = _co_ids(co_text, d) if co_text else _co_from_sentence(b["task"], path, d)
+            if co:
+                b["co_owners"] = co
+        any_co = any_co or bool(b.get("co_owners"))
         d.n_tasks += 1
+        lay = d.layout(layout)
+        lay.tasks += 1
         if phrases:
             b["deadline"] = phrases[0] if len(phrases) == 1 else phrases
             if any(_has_dates(p, year) for p in phrases):  # counted as `kehoach check` counts
                 d.n_dated += 1
+                lay.dated += 1
         else:
             b["ongoing"] = True
             if row is None:
@@ -96,9 +114,90 @@ def assemble(d: Draft) -> None:
     if undated:
         d.note(("implementation",), f"{undated} nhiệm vụ không có cụm thời hạn trong câu được ghi là thường "
                                     "xuyên (ongoing: true); nếu có hạn, hãy bỏ dòng đó và thêm deadline")
-    if not rows and tasks:
+    if not rows and tasks and not any_co:
         d.comments.setdefault(("implementation",), []).append(
             "co_owners (đơn vị phối hợp) chưa được nhận ra từ văn bản: hãy bổ sung nếu cần")
+
+
+def _task_id(b: dict, part: dict, d: Draft, used: set[str]) -> None:
+    base = f"{initials(d.units.units[part['unit']].name)}-{slug(' '.join(b['task'].split()[:4]), 30)}"
+    tid, n = base, 2
+    while tid in used:
+        tid, n = f"{base}-{n}", n + 1
+    used.add(tid)
+    b["id"] = tid
+
+
+def _given_phrases(values: list[str], year: int, path: tuple, d: Draft) -> list[str]:
+    """Deadline phrases from a time given apart from the sentence (a table's time cell, a
+    "Thời gian: …" line): the whole text when it reads, else the phrases found in it; what
+    does not read is said in a comment. "Thường xuyên" gives none (an ongoing task)."""
+    out: list[str] = []
+    for value in values:
+        value = " ".join(value.split())
+        try:
+            reading = read_phrase(value, year=year)
+        except PhraseError:
+            found = [" ".join(ph.split()) for _, _, ph in find_phrases(value)]
+            found = [ph for ph in found if _readable(ph, year)]
+            if found:
+                d.note(path, f"thời gian \"{value}\": chỉ đọc được {', '.join(repr(f) for f in found)}; kiểm tra")
+            else:
+                d.note(path, f"thời gian \"{value}\" không đọc được thành ngày: chưa ghi vào deadline")
+            out += [_lower_first(ph) for ph in found if _lower_first(ph) not in out]
+            continue
+        if reading.ongoing and not reading.periods and not reading.recurrence:
+            continue
+        if _lower_first(value) not in out:
+            out.append(_lower_first(value))
+    return out
+
+
+def _readable(phrase: str, year: int) -> bool:
+    try:
+        read_phrase(phrase, year=year)
+    except PhraseError:
+        return False
+    return True
+
+
+def _lower_first(phrase: str) -> str:
+    """'Tháng 3/2024' (a table cell starts with a capital) as it reads inside a sentence;
+    'Quý II/2024' keeps its capital."""
+    if phrase[:3] in ("Quý", "QUÝ") or phrase[:2].isupper():
+        return phrase
+    return phrase[:1].lower() + phrase[1:]
+
+
+_WITH = re.compile(r"\bphối hợp(?: chặt chẽ)? với\s+(?P<who>[^.;()]+)", re.I)
+
+
+def _co_ids(text: str, d: Draft) -> list[str]:
+    """Units of a "phối hợp" cell or line (met before, in the directory, or new)."""
+    out = []
+    for name in co_owner_names(text, d.units):
+        uid = d.units.find(name) or d.units.add(name).uid
+        if uid not in out:
+            out.append(uid)
+    return out
+
+
+def _co_from_sentence(text: str, path: tuple, d: Draft) -> list[str]:
+    """Co-owners a sentence names: "… phối hợp với Phòng Y tế, UBND các phường tổ chức …";
+    marked for checking, since where a name ends is guessed."""
+    m = _WITH.search(text)
+    if not m:
+        return []
+    names = co_owner_names(m.group("who"), d.units, prose=True)
+    if not names:
+        return []
+    out = []
+    for name in names:
+        uid = d.units.find(name) or d.units.add(name).uid
+        if uid not in out:
+            out.append(uid)
+    d.note(path + ("co_owners",), f"đơn vị phối hợp đọc từ câu \"{m.group(0).strip()}\": kiểm tra")
+    return out
 
 
 def _has_dates(phrase: str, year: int) -> bool:
@@ -192,7 +291,7 @@ def _co_owner_ids(with_: str, d: Draft) -> list[str]:
         known[u.name] = uid
         if u.short:
             known[u.short] = uid
-    pieces = [p.strip() for p in with_.split(",")]
+    pieces = [p.strip() for p in re.split(r"[,;]", with_) if p.strip()]
     out, i = [], 0
     while i < len(pieces):
         hit = None
