@@ -48,23 +48,25 @@ class Expected:
     owner_id: str                     # its id in UNITS_YAML
     co: tuple[str, ...]               # co-owner ids in UNITS_YAML
     when: str                         # the time as the table writes it
-    days: tuple[tuple[date | None, date], ...]  # each calendar event: (first day, last day)
+    # each calendar event: (first day, last day); a month or longer is a start mark and a deadline
+    days: tuple[tuple[date | None, date], ...]
 
 
 D = date
 TASKS = (
     Expected("Kiện toàn Ban Chỉ đạo phổ cập giáo dục, xóa mù chữ xã", "UBND xã", "ubnd-xa", (),
-             "Tháng 01/2025", ((D(2025, 1, 1), D(2025, 1, 31)),)),
+             "Tháng 01/2025", ((D(2025, 1, 1), D(2025, 1, 1)), (D(2025, 1, 31), D(2025, 1, 31)))),
     Expected("Điều tra, cập nhật số liệu phổ cập giáo dục, xóa mù chữ", "Trường THCS Hòa Bình", "thcs-hoa-binh",
-             ("th-hoa-binh", "mn-hoa-binh"), "Từ ngày 01/6 đến ngày 31/7/2025", ((D(2025, 6, 1), D(2025, 7, 31)),)),
+             ("th-hoa-binh", "mn-hoa-binh"), "Từ ngày 01/6 đến ngày 31/7/2025", ((D(2025, 6, 1), D(2025, 6, 1)), (D(2025, 7, 31), D(2025, 7, 31)))),
     Expected("Nhập dữ liệu vào phần mềm phổ cập", "Trường THCS Hòa Bình", "thcs-hoa-binh", (),
              "Từ ngày 05/9 đến ngày 30/9/2025", ((D(2025, 9, 5), D(2025, 9, 30)),)),
     Expected("Tự kiểm tra, lập hồ sơ đề nghị công nhận đạt chuẩn", "Trường Tiểu học Hòa Bình", "th-hoa-binh",
              ("ubnd-xa",), "Trước ngày 15/10/2025", ((D(2025, 10, 14), D(2025, 10, 14)),)),
     Expected("Báo cáo kết quả phổ cập giáo dục, xóa mù chữ", "UBND xã", "ubnd-xa", (),
-             "Tháng 11/2025", ((D(2025, 11, 1), D(2025, 11, 30)),)),
+             "Tháng 11/2025", ((D(2025, 11, 1), D(2025, 11, 1)), (D(2025, 11, 30), D(2025, 11, 30)))),
     Expected("Huy động trẻ 5 tuổi ra lớp", "Trường Mầm non Hòa Bình", "mn-hoa-binh", (),
-             "Tháng 8/2025 và tháng 9/2025", ((D(2025, 8, 1), D(2025, 8, 31)), (D(2025, 9, 1), D(2025, 9, 30)))),
+             "Tháng 8/2025 và tháng 9/2025", ((D(2025, 8, 1), D(2025, 8, 1)), (D(2025, 8, 31), D(2025, 8, 31)),
+              (D(2025, 9, 1), D(2025, 9, 1)), (D(2025, 9, 30), D(2025, 9, 30)))),
 )
 NOTE = "Mỗi trường nhập 01 lần"  # the Ghi chú of task 3
 GROUP = "II. KIỂM TRA, CÔNG NHẬN"   # a group row of the table, before task 4

@@ -77,8 +77,12 @@ def test_seed_before_5_november_ends_on_the_4th(seed_build):
     lp, res = seed_build
     cal, cal2 = parse_both(res.paths["pgddt"].read_bytes())
     evs = events_by_task(cal)["pgd-ho-so-thanh-pho"]
-    deadline = [e for e in evs if str(e["SUMMARY"]).startswith("Hạn: ")]
-    assert len(deadline) == 1 and len(evs) == 2  # "tháng 11/2024" range + the deadline
+    # "tháng 11/2024" is a start mark and a deadline (no month-long bar); "trước ngày
+    # 05/11/2024" a deadline on the 4th; the two deadlines are told apart by their phrase
+    deadline = [e for e in evs if "(trước ngày 05/11/2024)" in str(e["SUMMARY"])]
+    assert len(deadline) == 1 and len(evs) == 3
+    assert sorted(str(e["SUMMARY"]).split(":")[0] for e in evs) == ["Bắt đầu", "Hạn", "Hạn"]
+    assert len({str(e["SUMMARY"]) for e in evs}) == 3
     assert deadline[0].decoded("DTSTART") == date(2024, 11, 4)
     assert deadline[0].decoded("DTEND") == date(2024, 11, 5)
     other = next(e for e in cal2.events if e.uid == str(deadline[0]["UID"]))

@@ -105,7 +105,9 @@ def test_group_done_silences_reminders_overdue_and_agenda(sample, tmp_path, caps
     assert not any(i["task"] == "phuong-lich-dieu-tra" for i in json.loads(out)["items"])
     rc, out, _ = run(capsys, "agenda", str(sample), "--unit", "p-kim-ma", "--from", "2024-10-01",
                      "--to", "2024-10-31", "--json")
-    assert [i["task"] for i in json.loads(out)["items"]] == ["phuong-lich-dieu-tra"]
+    # "tháng 10/2024": its start and its deadline
+    assert [(i["task"], i["kind"]) for i in json.loads(out)["items"]] == [
+        ("phuong-lich-dieu-tra", "start"), ("phuong-lich-dieu-tra", "deadline")]
 
 
 def test_remind_sync_cancels_a_group_task_reported_done(sample, tmp_path, capsys):
@@ -176,11 +178,40 @@ def test_unit_calendars_hold_exactly_the_obligations_days(sample, tmp_path, caps
             (str(ev["X-KH-TASK"]) if "X-KH-TASK" in ev else _task_of(ev),
              ev.decoded("DTSTART"), ev.decoded("DTEND") - timedelta(days=1))
             for ev in recurring_ical_events.of(cal).between(date(2024, 1, 1), date(2025, 1, 1)))
-        want = sorted((o.task.id, p.start or p.end, p.end or p.start)
-                      for o in of_unit(obs, unit) for _, p in o.occurrences())
-        assert got == want, unit
+        want = []
+        for o in of_unit(obs, unit):
+            for _, p in o.occurrences():
+                first, last = p.start or p.end, p.end or p.start
+                if (last - first).days + 1 >= 28:  # a long period: its start and its deadline
+                    want += [(o.task.id, first, first), (o.task.id, last, last)]
+                else:
+                    want.append((o.task.id, first, last))
+        assert got == sorted(want), unit
 
 
 def _task_of(ev) -> str:
     desc = str(ev["DESCRIPTION"])
     return desc.rsplit("Mã nhiệm vụ: ", 1)[1].split()[0]
+
+
+def test_long_periods_are_a_start_and_a_deadline_and_titles_are_unique(sample, tmp_path, capsys):
+    """A month-long all-day bar hides the month in a calendar app: 'tháng 10/2024' is a start
+    mark and a deadline, unless calendar.long_periods says bar; no two events share a title."""
+    out = tmp_path / "lich"
+    assert run(capsys, "calendar", str(sample), "-o", str(out))[0] == 0
+    for f in out.glob("*.ics"):
+        cal, _ = parse_both(f.read_bytes())
+        evs = list(cal.walk("VEVENT"))
+        titles = [str(e["SUMMARY"]) for e in evs]
+        assert len(titles) == len(set(titles)), f.name
+        assert all((e.decoded("DTEND") - e.decoded("DTSTART")).days < 28 for e in evs), f.name
+    cal, _ = parse_both((out / "p-kim-ma.ics").read_bytes())
+    oct_ = [(str(e["SUMMARY"]).split(":")[0], e.decoded("DTSTART")) for e in cal.walk("VEVENT")
+            if e.decoded("DTSTART").month == 10]
+    assert sorted(oct_) == [("Bắt đầu", date(2024, 10, 1)), ("Hạn", date(2024, 10, 31))]
+    text = sample.read_text(encoding="utf-8").replace("year: 2024\n", "year: 2024\ncalendar:\n  long_periods: bar\n", 1)
+    sample.write_text(text, encoding="utf-8")
+    assert run(capsys, "calendar", str(sample), "-o", str(out))[0] == 0
+    cal, _ = parse_both((out / "p-kim-ma.ics").read_bytes())
+    bars = [e for e in cal.walk("VEVENT") if e.decoded("DTSTART") == date(2024, 10, 1)]
+    assert len(bars) == 1 and bars[0].decoded("DTEND") == date(2024, 11, 1)

@@ -63,6 +63,7 @@ def agenda(lp: LoadedPlan, *, today: date, start: date | None = None, end: date 
     obs = obligations(lp, status)
     events: list[CalEvent] = unit_events(lp, unit, obs) if unit else all_events(lp)
     done = _done(obs, unit) if status is not None else set()
+    summaries = {t.id: t.summary for t in lp.tasks}
     items = []
     for ev in events:
         if ev.task_id in done:
@@ -71,7 +72,7 @@ def agenda(lp: LoadedPlan, *, today: date, start: date | None = None, end: date 
             day = first if ev.kind == "start" else last
             items.append(AgendaItem(
                 day=day, start=first, last=last, days_left=(day - today).days, kind=ev.kind,
-                task_id=ev.task_id, summary=_plain_summary(lp, ev), owner=lp.unit_label(ev.owner),
+                task_id=ev.task_id, summary=summaries[ev.task_id], owner=lp.unit_label(ev.owner),
                 phrase=ev.phrase))
     return sorted(items, key=lambda i: (i.day, i.start, i.task_id))
 
@@ -86,11 +87,6 @@ def _done(obs: list[Obligation], unit: str | None) -> set[str]:
         if o.leaf and o.role == "chu-tri":
             owing[o.task.id] = owing.get(o.task.id, True) and o.is_done()
     return {t for t, finished in owing.items() if finished}
-
-
-def _plain_summary(lp: LoadedPlan, ev: CalEvent) -> str:
-    prefix = f"[{lp.unit_label(ev.owner)}] "
-    return ev.summary[len(prefix):] if ev.summary.startswith(prefix) else ev.summary
 
 
 def format_table(items: list[AgendaItem], *, width: int = 100) -> list[str]:
@@ -112,7 +108,7 @@ def format_table(items: list[AgendaItem], *, width: int = 100) -> list[str]:
         rows.append((span, i.when, i.summary, i.owner, i.phrase))
     fixed = [max(len(r[c]) for r in rows + [head]) for c in (0, 1)]
     owner_w = min(max(len(r[3]) for r in rows + [head]), 16)
-    rest = max(width - fixed[0] - fixed[1] - owner_w - 8, 30)
+    rest = max(width - fixed[0] - fixed[1] - owner_w - 8, 20)
     phrase_w = min(max(len(r[4]) for r in rows), max(rest * 2 // 5, 14))
     widths = (fixed[0], fixed[1], rest - phrase_w, owner_w, phrase_w)
 

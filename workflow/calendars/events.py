@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from ..documents.vnformat import after_colon
 from ..errors import Problem, UsageError
 from ..plan.loader import LoadedPlan, Task, suggest
 from ..plan.obligations import (
@@ -92,9 +93,11 @@ def plan_key(lp: LoadedPlan) -> str:
     return lp.key
 
 
-def make_uid(lp: LoadedPlan, task_id: str, unit: str, index: int) -> str:
+def make_uid(lp: LoadedPlan, task_id: str, unit: str, index: int, part: str = "") -> str:
+    """The event's UID; ``part`` tells apart the two events of one long span ("bat-dau")."""
     ident = plan_identity(lp)
-    h = hashlib.sha256(f"{ident}\n{task_id}\n{unit}\n{index}".encode()).hexdigest()[:20]
+    key = f"{ident}\n{task_id}\n{unit}\n{index}" + (f"\n{part}" if part else "")
+    h = hashlib.sha256(key.encode()).hexdigest()[:20]
     return f"{plan_key(lp)}-{h}@{UID_DOMAIN}"
 
 
@@ -102,38 +105,69 @@ def unit_events(lp: LoadedPlan, unit: str, obs: list[Obligation] | None = None) 
     """Events of every task ``unit`` owes (owner or co-owner, directly or through a group);
     ``obs``: the plan's obligations when already computed."""
     mine = by_unit(obs if obs is not None else obligations(lp)).get(unit, [])
-    return _sorted([ev for o in mine for ev in _task_events(lp, o.task, o.spans, unit,
+    return _finish([ev for o in mine for ev in _task_events(lp, o.task, o.spans, unit,
                                                            ROLE_NAMES[o.role], prefix="")])
 
 
 def all_events(lp: LoadedPlan) -> list[CalEvent]:
     """Every task's events, once each, titled with the owner (for tat-ca.ics)."""
-    return _sorted([ev for t in lp.tasks for ev in _task_events(
+    return _finish([ev for t in lp.tasks for ev in _task_events(
         lp, t, task_spans(lp, t), ALL, ROLE_NAMES["chu-tri"], prefix=f"[{lp.unit_label(t.owner)}] ")])
 
 
-def _sorted(events: list[CalEvent]) -> list[CalEvent]:
+LONG_DAYS = 28  # a period this long or longer ("tháng 10/2024", "quý II/2024") is a long one
+
+
+def _finish(events: list[CalEvent]) -> list[CalEvent]:
+    """One calendar's events in date order, every title told apart from the others."""
     # Not the task order: reordering tasks in the plan must not change the files.
-    return sorted(events, key=lambda e: (e.start, e.last, e.task_id, e.index))
+    events = sorted(events, key=lambda e: (e.start, e.last, e.task_id, e.index, e.kind))
+    return _unique_titles(events)
+
+
+def _unique_titles(events: list[CalEvent]) -> list[CalEvent]:
+    """Two events with one title read as one in a calendar app: add the phrase they come
+    from, then, if still alike, the day."""
+    for extra in (lambda e: e.phrase, lambda e: f"{e.last:%d/%m/%Y}" if e.kind != "start"
+                  else f"{e.start:%d/%m/%Y}"):
+        seen: dict[str, int] = {}
+        for e in events:
+            seen[e.summary] = seen.get(e.summary, 0) + 1
+        events = [replace(e, summary=f"{e.summary} ({extra(e)})") if seen[e.summary] > 1 else e
+                  for e in events]
+    return events
 
 
 def _task_events(lp: LoadedPlan, t: Task, spans: tuple[Span, ...], unit: str, role: str, *,
                  prefix: str) -> list[CalEvent]:
-    return [_event(lp, t, unit, role, s, prefix) for s in spans]
+    out = []
+    marks = lp.plan.calendar.long_periods == "marks"
+    for s in spans:
+        if marks and s.kind == "range" and (s.last - s.first).days + 1 >= LONG_DAYS:
+            # A month-long all-day bar hides every other day of that month in a calendar app:
+            # the start and the deadline are what a unit acts on.
+            out.append(_event(lp, t, unit, role, replace(s, kind="start"), prefix,
+                              first=s.first, last=s.first, part="bat-dau"))
+            out.append(_event(lp, t, unit, role, replace(s, kind="deadline"), prefix,
+                              first=s.last, last=s.last))
+        else:
+            out.append(_event(lp, t, unit, role, s, prefix))
+    return out
 
 
 _TITLES = {"deadline": "Hạn: ", "start": "Bắt đầu: ", "range": "", "day": ""}
 _REPEAT = {("YEARLY", 1): "hằng năm", ("MONTHLY", 1): "hằng tháng", ("MONTHLY", 3): "hằng quý"}
 
 
-def _event(lp: LoadedPlan, t: Task, unit: str, role: str, span: Span, prefix: str) -> CalEvent:
+def _event(lp: LoadedPlan, t: Task, unit: str, role: str, span: Span, prefix: str, *,
+           first=None, last=None, part: str = "") -> CalEvent:
     kind, rule, phrase, k = span.kind, span.repeat, span.phrase, span.index
-    start, last = span.first, span.last
+    start, last = first or span.first, last or span.last
     title = _TITLES[kind]
-    if rule and kind == "deadline":
-        title = f"Hạn ({_REPEAT[(rule.freq, rule.interval)]}): "
+    if rule and kind in ("deadline", "start"):
+        title = f"{title[:-2]} ({_REPEAT[(rule.freq, rule.interval)]}): "
     owner = lp.unit_name(t.owner)
-    lines = [_one_line(t.text), "", f"Thời hạn: {_one_line(phrase)}", f"Chủ trì: {owner}"]
+    lines = [_one_line(t.text), "", f"Thời hạn: {after_colon(phrase)}", f"Chủ trì: {owner}"]
     if t.co_owners:
         lines.append("Phối hợp: " + "; ".join(lp.unit_name(c) for c in t.co_owners))
     lines.append(f"Theo: {reference(lp)}")
@@ -142,7 +176,7 @@ def _event(lp: LoadedPlan, t: Task, unit: str, role: str, span: Span, prefix: st
     owner_cat = re.sub(r"\s*,\s*", "/", lp.unit_label(t.owner))
     cats = (role, owner_cat, f"{lp.plan.document.type} {lp.year}")
     return CalEvent(
-        uid=make_uid(lp, t.id, unit, k), task_id=t.id, unit=unit, index=k, kind=kind,
+        uid=make_uid(lp, t.id, unit, k, part), task_id=t.id, unit=unit, index=k, kind=kind,
         start=start, last=last, rule=rule, summary=prefix + title + _one_line(t.summary),
         description="\n".join(lines), categories=tuple(dict.fromkeys(cats)),
         phrase=_one_line(phrase), owner=t.owner)

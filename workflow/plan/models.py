@@ -241,6 +241,9 @@ class CalendarSettings(Model):
         "\"hằng quý\" không ghi ngày: hạn vào ngày này của tháng cuối quý (-1: ngày cuối quý; "
         "null: không đưa vào lịch)"))
     refresh_hours: int = Field(12, ge=1, le=168, description="Ứng dụng lịch tải lại lịch sau bao nhiêu giờ")
+    long_periods: Literal["marks", "bar"] = Field("marks", description=(
+        "Khoảng thời hạn từ một tháng trở lên (\"tháng 10/2024\", \"quý II/2024\"): marks = một sự "
+        "kiện \"Bắt đầu\" và một sự kiện \"Hạn\"; bar = một sự kiện kéo dài cả khoảng"))
 
     @field_validator("alarms")
     @classmethod
