@@ -64,7 +64,7 @@ def test_report_end_to_end(tmp_path, inputs, capsys):
         "400", "370", "92,50", "Mức độ 2"]
     compare = next(t for t in doc.tables if len(t.columns) == 6)
     assert [c.text for c in compare.rows[1].cells] == [
-        "1", "Tỷ lệ phường đạt chuẩn PCGD THCS mức độ 3", "100,00%", "66,66%", "100%", "Chưa đạt"]
+        "1", "Tỷ lệ phường đạt chuẩn PCGD THCS mức độ 3", "100,00%", "66,67%", "100%", "Chưa đạt"]
     assert len(doc.inline_shapes) == 4                # one chart per programme
     wb = load_workbook(out / "ket-qua-danh-gia-2024.xlsx")
     assert wb.sheetnames == ["tong_hop", "mn5", "th", "thcs", "xmc"]
@@ -205,7 +205,7 @@ def test_cli_names_tiers_in_vietnamese(tmp_path, inputs, capsys):
     assert main(["evaluate", str(data)]) == 0
     out = capsys.readouterr().out
     assert "Quận Mẫu (cấp huyện): PCGD MN5 đạt chuẩn" in out and "Cấp trên" not in out
-    assert "    PCGD THCS mức độ 3 — 2/3 phường đạt chuẩn (66,66%), cần ≥ 100%: CHƯA ĐẠT" in out
+    assert "    PCGD THCS mức độ 3 — 2/3 phường đạt chuẩn (66,67%), cần 100%: CHƯA ĐẠT" in out
     assert main(["criteria", "show", "2025"]) == 0
     out = capsys.readouterr().out
     assert "Các cấp: xã → tỉnh" in out and "cấp tỉnh: ≥ 81%" in out
@@ -305,7 +305,7 @@ def test_evaluate_prints_each_district_and_the_province(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Huyện A (cấp huyện): PCGD MN5 đạt chuẩn" in out and "Huyện B (cấp huyện): PCGD MN5 chưa đạt" in out
     assert "Cấp tỉnh: PCGD MN5 chưa đạt" in out
-    assert "    PCGD MN5 — 1/2 huyện đạt chuẩn (50,00%), cần ≥ 100%: CHƯA ĐẠT" in out
+    assert "    PCGD MN5 — 1/2 huyện đạt chuẩn (50,00%), cần 100%: CHƯA ĐẠT" in out
 
 
 def test_unit_names_mid_sentence_have_the_kind_in_lower_case(tmp_path):
