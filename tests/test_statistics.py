@@ -91,15 +91,33 @@ def test_primary_remaining_11_year_olds_must_still_be_in_primary(tmp_path):
 
 
 def test_rates_are_compared_exactly_not_rounded(tmp_path):
-    # 9499/10000 = 94,99% must not pass 95%; 18999/20000 = 94,995% prints 94,99%, not 95,00%
+    # 9499/10000 = 94,99% must not pass 95%; 18999/20000 = 94,995% would round to 95,00%:
+    # below its threshold, it prints one more decimal
     ev = run(tmp_path, [unit("a", mn5_tong=10000, mn5_ra_lop=9499, mn5_hoan_thanh=9000),
                         unit("b", mn5_tong=20000, mn5_ra_lop=18999, mn5_hoan_thanh=18000)])
-    for i, shown in ((0, "9.499/10.000, đạt 94,99%"), (1, "18.999/20.000, đạt 94,99%")):
+    for i, shown in ((0, "9.499/10.000, đạt 94,99%"), (1, "18.999/20.000, đạt 94,995%")):
         c = check(ev, i, "mn5.ra_lop")
         assert c.met is False and c.figure() == shown
         assert ev.units[i].levels["mn5"] == 0
-    assert pct(Fraction(199990, 200000)) == "99,99%"
+    assert pct(Fraction(199990, 200000)) == "99,995%"        # below 100% never prints 100,00%
     assert figure(12880, 12882) == "12.880/12.882, đạt 99,98%"
+
+
+def test_percentages_round_half_up_exactly_as_published_reports_do():
+    assert pct(Fraction(13, 14)) == "92,86%"                  # 92,857…: was cut to 92,85
+    assert pct(Fraction(2, 3)) == "66,67%"
+    assert pct(Fraction(1, 800)) == "0,13%"                   # 0,125: half up (floats say 0,12)
+    assert pct(Fraction(1005, 100000)) == "1,01%"             # 1,005 is 1,00499… as a float
+    assert pct(Fraction(1)) == "100,00%" and pct(Fraction(0)) == "0,00%"
+    assert pct(Fraction(1_234_567, 1_000_000)) == "123,46%"
+    # below a threshold, never shown as reaching it: as many decimals as it takes
+    assert pct(Fraction(89996, 100000)) == "90,00%"
+    assert pct(Fraction(89996, 100000), thresholds=[Fraction(9, 10)]) == "89,996%"
+    assert pct(Fraction(899996, 1000000), thresholds=[Fraction(9, 10)]) == "89,9996%"
+    assert pct(Fraction(9, 10), thresholds=[Fraction(9, 10)]) == "90,00%"
+    assert pct(Fraction(899951, 1000000), thresholds=[Fraction(9, 10)]) == "89,995%"
+    assert pct(Fraction(13, 14), thresholds=[Fraction(1)]) == "92,86%"
+    assert pct(Fraction(1999999, 2000000)) == "99,99995%"
 
 
 def test_xmc_dbkk_changes_age_band_not_rate(tmp_path):

@@ -56,15 +56,14 @@ def test_report_end_to_end(tmp_path, inputs, capsys):
     assert "(Phần này đơn vị tự viết: viết thẳng vào văn bản này, hoặc ghi vào tệp meta, mục process" in text
     for roman in ("I", "II", "III", "IV"):
         assert f"Phụ lục {roman}" in paras
-    annex = [t for t in doc.tables if len(t.columns) == 7]
+    annex = [t for t in doc.tables if t.rows[0].cells[0].text == "TT" and t.rows[0].cells[-1].text == "Mức đạt"]
     assert len(annex) == 4
-    assert len(annex[2].rows) == 1 + 3 * 2          # THCS: 3 wards × 2 indicators
+    assert len(annex[2].rows) == 3 + 3 + 1          # THCS: 3 header rows, a row per ward, the total
     assert [c.text for c in annex[2].rows[5].cells][1:] == [
-        "Phường Ba", "Tỷ lệ thanh niên, thiếu niên từ 15 đến 18 tuổi tốt nghiệp trung học cơ sở",
-        "400", "370", "92,50", "Mức độ 2"]
+        "Phường Ba", "400", "370", "92,50", "400", "100,00", "Mức độ 2"]
     compare = next(t for t in doc.tables if len(t.columns) == 6)
     assert [c.text for c in compare.rows[1].cells] == [
-        "1", "Tỷ lệ phường đạt chuẩn PCGD THCS mức độ 3", "100,00%", "66,66%", "100%", "Chưa đạt"]
+        "1", "Tỷ lệ phường đạt chuẩn PCGD THCS mức độ 3", "100,00%", "66,67%", "100%", "Chưa đạt"]
     assert len(doc.inline_shapes) == 4                # one chart per programme
     wb = load_workbook(out / "ket-qua-danh-gia-2024.xlsx")
     assert wb.sheetnames == ["tong_hop", "mn5", "th", "thcs", "xmc"]
@@ -205,7 +204,7 @@ def test_cli_names_tiers_in_vietnamese(tmp_path, inputs, capsys):
     assert main(["evaluate", str(data)]) == 0
     out = capsys.readouterr().out
     assert "Quận Mẫu (cấp huyện): PCGD MN5 đạt chuẩn" in out and "Cấp trên" not in out
-    assert "    PCGD THCS mức độ 3 — 2/3 phường đạt chuẩn (66,66%), cần ≥ 100%: CHƯA ĐẠT" in out
+    assert "    PCGD THCS mức độ 3 — 2/3 phường đạt chuẩn (66,67%), cần 100%: CHƯA ĐẠT" in out
     assert main(["criteria", "show", "2025"]) == 0
     out = capsys.readouterr().out
     assert "Các cấp: xã → tỉnh" in out and "cấp tỉnh: ≥ 81%" in out
@@ -249,8 +248,15 @@ def test_shipped_report_template_matches_its_builder(tmp_path):
     shipped = Path(__file__).resolve().parent.parent / "templates" / "baocao" / "bao-cao-pcgd-xmc.docx"
     assert Document(str(fresh)).element.xml == Document(str(shipped)).element.xml, \
         "run: python -m workflow.documents.builders templates"
-    annex = next(t for t in Document(str(shipped)).tables if len(t.columns) == 7)
-    assert annex.columns[0].width >= Mm(10) - 1000
+    data = write_csv(tmp_path / "d.csv", [unit("Phường Một")])
+    meta = tmp_path / "meta.yaml"
+    meta.write_text(META, encoding="utf-8")
+    assert main(["report", str(data), "--meta", str(meta), "-o", str(tmp_path / "o"), "--no-charts"]) == 0
+    built = Document(str(tmp_path / "o" / "bao-cao-pcgd-xmc-2024.docx"))
+    annexes = [t for t in built.tables if t.rows[0].cells[0].text == "TT" and t.rows[0].cells[-1].text == "Mức đạt"]
+    assert len(annexes) == 4
+    for annex in annexes:
+        assert annex.columns[0].width >= Mm(10) - 1000
 
 
 def test_chart_threshold_labels_use_the_decimal_comma():
@@ -305,7 +311,7 @@ def test_evaluate_prints_each_district_and_the_province(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Huyện A (cấp huyện): PCGD MN5 đạt chuẩn" in out and "Huyện B (cấp huyện): PCGD MN5 chưa đạt" in out
     assert "Cấp tỉnh: PCGD MN5 chưa đạt" in out
-    assert "    PCGD MN5 — 1/2 huyện đạt chuẩn (50,00%), cần ≥ 100%: CHƯA ĐẠT" in out
+    assert "    PCGD MN5 — 1/2 huyện đạt chuẩn (50,00%), cần 100%: CHƯA ĐẠT" in out
 
 
 def test_unit_names_mid_sentence_have_the_kind_in_lower_case(tmp_path):

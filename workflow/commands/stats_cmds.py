@@ -99,7 +99,7 @@ def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bo
 
 def _parent_lines(p, cs, *, show_all: bool) -> list[str]:
     """'Huyện Đan Phượng (cấp huyện): PCGD MN5 chưa đạt; …' then one line per share rule:
-    '    PCGD MN5 — 1/3 xã đạt chuẩn (33,33%), cần ≥ 90%: CHƯA ĐẠT'."""
+    '    PCGD MN5 — 1/3 xã đạt chuẩn (33,33%), cần ≥ 90%: CHƯA ĐẠT' (all: 'cần 100%')."""
     from ..statistics.criteria import standard
     from ..statistics.evaluate import level_name
     from ..statistics.vn import kinds_word, pct, threshold
@@ -120,7 +120,8 @@ def _parent_lines(p, cs, *, show_all: bool) -> list[str]:
                 lines.append(f"    {standard(pr.short, pr, s.level)} — không có {who}: không áp dụng")
                 continue
             lines.append(f"    {standard(pr.short, pr, s.level)} — {s.reached}/{s.total} {who} đạt chuẩn "
-                         f"({pct(Fraction(s.reached, s.total))}), cần ≥ {threshold(s.threshold)}: "
+                         f"({pct(Fraction(s.reached, s.total), thresholds=(s.threshold,))}), "
+                         f"cần {'' if s.threshold >= 1 else '≥ '}{threshold(s.threshold)}: "
                          f"{'đạt' if s.met else 'CHƯA ĐẠT'}")
     return lines
 

@@ -95,7 +95,8 @@ def paragraph_style(document, name: str, *, base: str = "Normal", size: float | 
                     align=None, first_indent_mm: float | None = None,
                     left_mm: float | None = None, right_mm: float | None = None,
                     before_pt: float | None = None, after_pt: float | None = None,
-                    line: float | None = None, keep_next: bool | None = None):
+                    line: float | None = None, keep_next: bool | None = None,
+                    keep_together: bool | None = None):
     """Create (or update) a paragraph style with explicit fonts on every slot."""
     styles = document.styles
     try:
@@ -139,6 +140,8 @@ def paragraph_style(document, name: str, *, base: str = "Normal", size: float | 
             pf.line_spacing = line
     if keep_next is not None:
         pf.keep_with_next = keep_next
+    if keep_together is not None:
+        pf.keep_together = keep_together
     pf.widow_control = True
     return style
 

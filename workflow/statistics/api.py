@@ -126,14 +126,14 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
     with tempfile.TemporaryDirectory(prefix="kehoach-charts-") as tmp:
         chart_files = {}
         if charts:
-            from .charts import programme_chart
+            from .charts import MAX_UNITS, programme_charts
 
             for p in cs.programmes:
-                f = programme_chart(ev, p, Path(tmp) / f"{p.id}.png")
-                if f is not None:
-                    chart_files[p.id] = f
-            if len(ev.units) > 60:
-                res.notes.append("Không vẽ biểu đồ vì có hơn 60 đơn vị; số liệu đầy đủ trong phụ lục.")
+                files = programme_charts(ev, p, Path(tmp))
+                if files:
+                    chart_files[p.id] = files
+            if len(ev.units) > MAX_UNITS:
+                res.notes.append(f"Không vẽ biểu đồ vì có hơn {MAX_UNITS} đơn vị; số liệu đầy đủ trong phụ lục.")
         ctx = {
             "doc": doc_ctx,
             "time_line": f"Thời điểm tháng 10 năm {year}",
@@ -147,6 +147,8 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
             "annexes": rpt.annexes(ev, nar, doc_ref),
         }
         docx = out / f"bao-cao-pcgd-xmc-{year}.docx"
+        from .report_docx import render_report
+
         render_report(tpl_path, ctx, docx, chart_files=chart_files,
                       body=lambda images: rpt.body(ev, nar, previous=prev, year=year, charts=images))
     res.outputs.append(("bao-cao", docx))
@@ -162,29 +164,6 @@ class _SignerHolder:
 
     def __init__(self, signer):
         self.signer = signer
-
-
-def render_report(template: Path, ctx: dict, target: Path, *, chart_files: dict, body) -> Path:
-    """Like documents.render.render_docx, plus the charts as InlineImage (they need the
-    DocxTemplate instance). Autoescaped, None-safe, atomic."""
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import TemplateError
-
-    from ..documents.jinja import jinja_env
-    from ..safeio import atomic_path
-
-    tpl = DocxTemplate(str(template))
-    images = {pid: InlineImage(tpl, str(f), width=Mm(160)) for pid, f in chart_files.items()}
-    ctx = dict(ctx, body=body(images))
-    try:
-        tpl.render(ctx, jinja_env=jinja_env(), autoescape=True)
-    except TemplateError as e:
-        raise InputError(Problem(file=str(template), line=getattr(e, "lineno", None), field="jinja",
-                                 message=f"mẫu .docx không dựng được: {e.message or e}")) from None
-    with atomic_path(target) as tmp:
-        tpl.save(str(tmp))
-    return target
 
 
 def _area_from(body: str) -> str:

@@ -39,6 +39,9 @@ class Column(Model):
     kind: Literal["count", "flag"] = Field("count", description="count: số người; flag: có/không (1/0)")
     label: str = Field(..., description="Tiêu đề cột tiếng Việt (dùng trong mẫu nhập liệu)")
     aliases: list[str] = Field(default_factory=list, description="Các tiêu đề khác được chấp nhận")
+    head: str | None = Field(None, description=(
+        "Tên ngắn trong bảng phụ lục: với cột số phải phổ cập là tên độ tuổi (\"Trẻ 5 tuổi\"), "
+        "với cột số đạt là tên chỉ tiêu (\"Ra lớp\"); mặc định lấy từ label"))
 
 
 class Limit(Model):
@@ -66,6 +69,8 @@ class Criterion(Model):
     dbkk: Variant | None = Field(None, description="Khác biệt với xã ĐBKK (ngưỡng hoặc độ tuổi)")
     article: str = Field(..., min_length=1, description="Điều, khoản căn cứ")
     confirmed: bool = Field(True, description="false: giá trị chưa đối chiếu với văn bản gốc")
+    head: str | None = Field(None, description="Tên ngắn của chỉ tiêu trong bảng phụ lục (khi tử số "
+                                               "cộng nhiều cột); mặc định lấy từ cột tử số")
     note: str | None = None
 
     _list = field_validator("numerator", mode="before")(classmethod(lambda cls, v: _as_list(v)))

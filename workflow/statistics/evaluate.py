@@ -43,14 +43,15 @@ class Check:
         return None if r is None else r - self.threshold
 
     def figure(self) -> str:
-        """'12.880/12.882, đạt 99,98%' (or why it was not assessed)."""
+        """'12.880/12.882, đạt 99,98%' (or why it was not assessed); a rate below its
+        threshold never prints as reaching it."""
         if self.kind != "rate":
             return {True: "đạt", False: "chưa đạt", None: "chưa có số liệu"}[self.met]
         if self.num is None or self.den is None:
             return "chưa có số liệu"
         if self.den == 0:
             return "không có đối tượng phải phổ cập"
-        return vn.figure(self.num, self.den)
+        return vn.figure(self.num, self.den, thresholds=(self.threshold,))
 
     def to_json(self) -> dict:
         r = self.rate

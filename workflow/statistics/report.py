@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from ..documents import vnformat
 from . import vn
+from .annex import annex_grid, any_dbkk, indicators, totals
 from .criteria import CriteriaSet, Programme, standard
 from .evaluate import (
     MISSED,
@@ -92,41 +93,11 @@ TO_FILL = ("(Phần này đơn vị tự viết: viết thẳng vào văn bản 
            "rồi tạo lại báo cáo.)")
 
 
-def indicators(p: Programme, *, dbkk: bool = True):
-    """Distinct (text, numerator cols, denominator col) shown for a programme, in order; the
-    ĐBKK variants (XMC's other age bands) only when ``dbkk`` (some unit is ĐBKK)."""
-    seen, out = set(), []
-    for lv in p.levels:
-        for c in lv.criteria:
-            for variant in ((False, True) if dbkk else (False,)):
-                text, num, den, _ = c.variant(variant)
-                key = (num, den)
-                if key not in seen:
-                    seen.add(key)
-                    out.append((text, num, den))
-    return out
-
-
-def _any_dbkk(ev: Evaluation) -> bool:
-    return any(u.unit.dbkk for u in ev.units)
-
-
-def totals(ev: Evaluation, num: tuple[str, ...], den: str) -> tuple[int, int] | None:
-    """Sums over the units that have the figures (None when no unit has them)."""
-    n = d = 0
-    any_ = False
-    for u in ev.units:
-        vals = [u.unit.values.get(c) for c in (*num, den)]
-        if any(v is None for v in vals):
-            continue
-        any_ = True
-        n += sum(vals[:-1])
-        d += vals[-1]
-    return (n, d) if any_ else None
-
-
 def body(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None, year: int,
          charts: dict[str, object]) -> list[dict]:
+    """Parts I–III. ``charts`` maps a programme id to its charts (InlineImages; more than one
+    when one would be taller than a page): each follows the programme's part, numbered
+    "Biểu đồ n." under it and cited as "(Biểu đồ n)"."""
     out: list[dict] = []
     _h(out, "h1", "I. ĐẶC ĐIỂM TÌNH HÌNH")
     _paras(out, nar.situation, TO_FILL.format(key="situation"))
@@ -135,26 +106,37 @@ def body(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None, year: i
     _h(out, "h1", "III. KẾT QUẢ PHỔ CẬP GIÁO DỤC, XÓA MÙ CHỮ")
     _h(out, "p", f"Đối chiếu với tiêu chuẩn quy định tại {ev.criteria.title}, kết quả tại thời điểm "
                  f"tháng 10 năm {year} như sau:")
+    _h(out, "remark", vn.ROUNDING_NOTE)
+    n_chart = 0
     for i, p in enumerate(ev.criteria.programmes, start=1):
         _h(out, "h2", f"{i}. {_cap(p.name)}")
         programme_part(out, ev, p, nar, previous=previous, year=year)
         # the annexes follow the programmes' order; ND30 wants the body to cite each one
-        _h(out, "p", f"- Kết quả của từng {nar.unit_word}: chi tiết tại Phụ lục {vnformat.roman(i)} kèm theo.")
-        if p.id in charts:
-            out.append({"kind": "chart", "text": "", "image": charts[p.id]})
+        images = charts.get(p.id) or []
+        numbers = list(range(n_chart + 1, n_chart + 1 + len(images)))
+        n_chart += len(images)
+        cite = f" (Biểu đồ {', '.join(map(str, numbers))})" if numbers else ""
+        _h(out, "p", f"- Kết quả của từng {nar.unit_word}{cite}: chi tiết tại Phụ lục {vnformat.roman(i)} kèm theo.")
+        for k, (n, image) in enumerate(zip(numbers, images), start=1):
+            part = f" ({k}/{len(images)})" if len(images) > 1 else ""
+            out.append({"kind": "chart", "text": "", "image": image})
+            _h(out, "caption", f"Biểu đồ {n}. Các tỷ lệ {p.name} của từng {nar.unit_word} "
+                               f"so với ngưỡng công nhận{part}")
     return out
 
 
 def programme_part(out, ev: Evaluation, p: Programme, nar: Narrative, *, previous, year) -> None:
     w = nar.unit_word
-    for text, num, den in indicators(p, dbkk=_any_dbkk(ev)):
-        t = totals(ev, num, den)
+    for ind in indicators(ev.criteria, p, dbkk=any_dbkk(ev)):
+        t = totals(ev, ind.num, ind.den)
         if t is not None and t[1]:
-            _h(out, "p", f"- {_cap(text)}: {vn.figure(*t)}.")
+            _h(out, "p", f"- {_cap(ind.text)}: {vn.figure(*t, thresholds=ind.thresholds)}.")
     n = len(ev.units)
+    tier = ev.parent.tier if ev.parent is not None else None
     for lv in sorted(p.levels, key=lambda x: x.level):
         reached = [u for u in ev.units if u.levels[p.id] >= lv.level]
-        line = f"- Số {w} đạt chuẩn {standard(p.short, p, lv.level)}: {vn.share(len(reached), n)}"
+        rule = [r.fraction for r in lv.parent if r.tier == tier]
+        line = f"- Số {w} đạt chuẩn {standard(p.short, p, lv.level)}: {vn.share(len(reached), n, thresholds=rule)}"
         missing = [u for u in ev.units if u.status[p.id][lv.level] == MISSED]
         unknown = [u for u in ev.units if u.status[p.id][lv.level] == UNKNOWN]
         if missing:
@@ -211,8 +193,8 @@ def _parent_sentence(parent: ParentResult, p: Programme, nar: Narrative, cs: Cri
             if level:
                 text += f"; chưa đạt {level_name(p, nxt)}"
             among = {"all": "", "dbkk": " ĐBKK", "normal": " không thuộc diện ĐBKK"}[s.among]
-            text += (f" do có {vn.share(s.reached, s.total)} {nar.unit_word}{among} đạt chuẩn {goal}, "
-                     f"yêu cầu ít nhất {vn.threshold(s.threshold)} ({vn.article(s.article)})")
+            text += (f" do có {vn.share(s.reached, s.total, thresholds=(s.threshold,))} {nar.unit_word}{among} "
+                     f"đạt chuẩn {goal}, yêu cầu {vn.required(s.threshold)} ({vn.article(s.article)})")
     return text + "."
 
 
@@ -236,7 +218,8 @@ def proposals(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None, ye
             target = max(lv + 1, before) if before > lv else lv + 1
             fails = [c for c in u.checks if c.programme == p.id and c.level == target and c.met is False
                      and c.kind == "rate"]
-            what = "; ".join(f"{c.text} (hiện {vn.pct(c.rate)}, yêu cầu {vn.threshold(c.threshold)})"
+            what = "; ".join(f"{c.text} (hiện {vn.pct(c.rate, thresholds=(c.threshold,))}, "
+                             f"yêu cầu {vn.threshold(c.threshold)})"
                              for c in fails if c.rate is not None)
             if before > lv:
                 out.append(f"Đề nghị UBND {vn.in_sentence(u.name)} "
@@ -301,6 +284,7 @@ def compare_rows(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None)
             items.append((f"Tỷ lệ {nar.unit_word} đạt chuẩn {standard(p.short, p, p.top)}",
                           level_share(previous, p.id, p.top), level_share(ev, p.id, p.top), None))
     for i, (text, before, now, target) in enumerate(items, start=1):
+        goals = () if target is None else (Fraction(str(target)) / 100,)
         verdict = ""
         if target is not None and now is not None:
             goal = Fraction(str(target)) / 100
@@ -308,36 +292,57 @@ def compare_rows(ev: Evaluation, nar: Narrative, *, previous: Evaluation | None)
         elif before is not None and now is not None:
             verdict = "Tăng" if now > before else ("Giảm" if now < before else "Giữ vững")
         rows.append({"tt": str(i), "text": text,
-                     "previous": vn.pct(before) if before is not None else "-",
-                     "current": vn.pct(now) if now is not None else "-",
+                     "previous": vn.pct(before, thresholds=goals) if before is not None else "-",
+                     "current": vn.pct(now, thresholds=goals) if now is not None else "-",
                      "target": (vnformat.number(target, 1 if target % 1 else 0) + "%") if target is not None else "-",
                      "verdict": verdict})
     return rows
 
 
+ANNEX_MARKER = "\u27e6bảng phụ lục {}\u27e7"  # ⟦bảng phụ lục I⟧: where the annex table goes
+
+
+class AnnexContext(dict):
+    """One annex in the template's context. ``rows`` (a row per unit and indicator) and
+    ``legend`` serve templates copied from kehoach before the annex tables were written after
+    rendering: a user's restyled old template still gets its table. Computed only when such a
+    template asks for them."""
+
+    def __init__(self, ev: Evaluation, p: Programme, **fields):
+        super().__init__(fields)
+        self._ev, self._p = ev, p
+
+    @property
+    def legend(self) -> str:
+        return vn.ROUNDING_NOTE
+
+    @property
+    def rows(self) -> list[dict]:
+        ev, p = self._ev, self._p
+        out = []
+        for n, u in enumerate(ev.units, start=1):
+            level = level_name(p, u.levels[p.id]) + (" (chưa đánh giá đủ)" if u.unassessed(p.id) else "")
+            for k, ind in enumerate(indicators(ev.criteria, p, dbkk=any_dbkk(ev))):
+                vals = [u.unit.values.get(c) for c in (*ind.num, ind.den)]
+                have = all(v is not None for v in vals)
+                nn, dd = (sum(vals[:-1]), vals[-1]) if have else (None, None)
+                out.append({"tt": str(n) if k == 0 else "", "unit": u.name if k == 0 else "",
+                            "what": _cap(ind.text), "den": vnformat.number(dd) if have else "-",
+                            "num": vnformat.number(nn) if have else "-",
+                            "rate": vn.pct(Fraction(nn, dd), thresholds=ind.thresholds)[:-1] if have and dd else "-",
+                            "level": _cap(level) if k == 0 else ""})
+        return out
+
+
 def annexes(ev: Evaluation, nar: Narrative, doc_ref: str) -> list[dict]:
-    """Phụ lục I, II, …: one per programme, rows per unit and indicator."""
+    """Phụ lục I, II, …: one per programme; ``grid`` is its table (statistics/annex.py),
+    written at the paragraph reading ``marker`` after rendering."""
     out = []
     for i, p in enumerate(ev.criteria.programmes, start=1):
-        inds = indicators(p, dbkk=_any_dbkk(ev))
-        rows = []
-        for n, u in enumerate(ev.units, start=1):
-            level = level_name(p, u.levels[p.id])
-            if u.unassessed(p.id):
-                level += " (chưa đánh giá đủ)"
-            for k, (text, num, den) in enumerate(inds):
-                vals = [u.unit.values.get(c) for c in (*num, den)]
-                have = all(v is not None for v in vals)
-                nn = sum(vals[:-1]) if have else None
-                dd = vals[-1] if have else None
-                rows.append({"tt": str(n) if k == 0 else "", "unit": u.name if k == 0 else "",
-                             "what": _cap(text),
-                             "den": vnformat.number(dd) if dd is not None else "-",
-                             "num": vnformat.number(nn) if nn is not None else "-",
-                             "rate": vn.pct(Fraction(nn, dd))[:-1] if have and dd else "-",
-                             "level": _cap(level) if k == 0 else ""})
-        out.append({"roman": vnformat.roman(i),
-                    "title": f"KẾT QUẢ {p.name.upper()} CỦA CÁC {nar.unit_word.upper()}",
-                    "note": doc_ref, "rows": rows,
-                    "legend": "Tỷ lệ tính trên số phải phổ cập, cắt (không làm tròn lên) đến hai chữ số thập phân."})
+        roman = vnformat.roman(i)
+        grid = annex_grid(ev, p)
+        out.append(AnnexContext(ev, p, roman=roman,
+                                title=f"KẾT QUẢ {p.name.upper()} CỦA CÁC {nar.unit_word.upper()}",
+                                note=doc_ref, marker=ANNEX_MARKER.format(roman), grid=grid,
+                                landscape=grid.landscape))
     return out

@@ -1,7 +1,10 @@
 """Exact Vietnamese figures for rates: '12.880/12.882, đạt 99,98%'.
 
-Percentages are truncated on integers (never rounded up, never through floats), so a rate
-just under its threshold can never print as the threshold itself: 99,995% prints 99,99%.
+Percentages are rounded half up to two decimals, as published reports and calculators do
+(13/14 = 92,86%), on exact fractions, never through floats. One exception: a rate below a
+threshold is never shown as reaching it, so 89,996% with a 90% threshold prints 89,996%, not
+90,00% (more decimals, as many as it takes). 100% is always such a threshold: a rate below it
+never prints 100,00%. :data:`ROUNDING_NOTE` states the rule once in the report.
 """
 
 from __future__ import annotations
@@ -11,15 +14,34 @@ from fractions import Fraction
 
 from ..documents.vnformat import number
 
+ONE = Fraction(1)
+ROUNDING_NOTE = ("Ghi chú: tỷ lệ (%) tính trên số phải phổ cập, làm tròn đến hai chữ số thập phân; "
+                 "tỷ lệ chưa đạt một ngưỡng mà làm tròn sẽ thành bằng ngưỡng thì ghi thêm chữ số thập "
+                 "phân (ví dụ 89,996%, không ghi 90,00%).")
 
-def pct(rate: Fraction, decimals: int = 2) -> str:
-    """Fraction(12880, 12882) -> '99,98%' (truncated)."""
-    scale = 10**decimals
-    v = (rate.numerator * 100 * scale) // rate.denominator
+
+def pct(rate: Fraction, decimals: int = 2, *, thresholds=()) -> str:
+    """Fraction(13, 14) -> '92,86%': half up to ``decimals``; with more decimals when that
+    would put the rate on the other side of one of ``thresholds`` (fractions of 1) or of 100%:
+    Fraction(89996, 100000) with thresholds [9/10] -> '89,996%'.
+
+    On integers only (a report prints tens of thousands of rates): num/den shown as v/10^d %."""
+    rate = Fraction(rate)
+    num, den = rate.numerator, rate.denominator
+    limits = [(t.numerator, t.denominator) for t in
+              (x if isinstance(x, Fraction) else Fraction(x) for x in thresholds)] + [(1, 1)]
+    d = decimals
+    while True:
+        scale = 10**d
+        v = (2 * num * 100 * scale + den) // (2 * den)      # half up (rates are ≥ 0)
+        # shown ≥ p/q  ⇔  v·q ≥ p·100·10^d;  rate ≥ p/q  ⇔  num·q ≥ p·den
+        if all((v * q >= p * 100 * scale) == (num * q >= p * den) for p, q in limits):
+            break
+        d += 1
     whole, frac = divmod(v, scale)
     text = number(whole)
-    if decimals:
-        text += "," + str(frac).rjust(decimals, "0")
+    if d:
+        text += "," + str(frac).rjust(d, "0")
     return text + "%"
 
 
@@ -32,17 +54,23 @@ def threshold(f: Fraction) -> str:
     return s.replace(".", ",") + "%"
 
 
-def figure(num: int, den: int) -> str:
+def figure(num: int, den: int, *, thresholds=()) -> str:
+    """'12.880/12.882, đạt 99,98%' (see :func:`pct` for ``thresholds``)."""
     if den == 0:
         return f"{number(num)}/0"
-    return f"{number(num)}/{number(den)}, đạt {pct(Fraction(num, den))}"
+    return f"{number(num)}/{number(den)}, đạt {pct(Fraction(num, den), thresholds=thresholds)}"
 
 
-def share(reached: int, total: int) -> str:
-    """'13/14 (92,85%)'."""
+def share(reached: int, total: int, *, thresholds=()) -> str:
+    """'13/14 (92,86%)'."""
     if not total:
         return "0/0"
-    return f"{reached}/{total} ({pct(Fraction(reached, total))})"
+    return f"{reached}/{total} ({pct(Fraction(reached, total), thresholds=thresholds)})"
+
+
+def required(f: Fraction) -> str:
+    """What a rule asks for, in a sentence: '100%' for all, else 'ít nhất 90%'."""
+    return threshold(f) if f >= ONE else f"ít nhất {threshold(f)}"
 
 
 # unit kinds written before a name; longest first so "Thị trấn" is not read as "Thị"

@@ -1,7 +1,11 @@
 """Builds templates/baocao/bao-cao-pcgd-xmc.docx: the October Báo cáo PCGD, XMC (ND30).
 
-Body parts come as a flat list (h1/h2/p/chart), then the comparison table, the closing parts,
-the signature and one annex per programme (Phụ lục I, II, …) with a per-unit table.
+Body parts come as a flat list (h1/h2/p/chart/caption/remark), then the comparison table
+(kept on one page), the closing parts (the last paragraph kept with the signature), the
+signature and one annex per programme (Phụ lục I, II, …). Each annex's table depends on the
+criteria (a column group per cohort) and is written after rendering at the paragraph
+holding ``{{ a.marker }}`` (statistics/api.py); the annex's page break paragraph (style
+"BC Annex Break") becomes a section break where the annex turns landscape.
 """
 
 from __future__ import annotations
@@ -21,15 +25,21 @@ from .common import (
     tag,
 )
 
-COMPARE_COLS_MM = (10.0, 63.0, 23.0, 23.0, 23.0, 23.0)
-ANNEX_COLS_MM = (10.0, 30.0, 46.0, 21.0, 19.0, 19.0, 20.0)  # "TT" wraps below 10 mm
+COMPARE_COLS_MM = (10.0, 63.0, 23.0, 23.0, 23.0, 23.0)  # "TT" wraps below 10 mm
+ANNEX_BREAK_STYLE = "BC Annex Break"
 
 
 def build(path) -> None:
     doc = new_document()
     ooxml.paragraph_style(doc, "BC Time", base="KH Subject", bold=False, italic=True, after_pt=0)
     ooxml.paragraph_style(doc, "BC Sample", base="KH Body", italic=True, align=C, first_indent_mm=0)
-    ooxml.paragraph_style(doc, "BC Chart", base="KH Body", align=C, first_indent_mm=0, keep_next=False)
+    # a chart stays with its caption under it; the caption is centred and italic as in print
+    ooxml.paragraph_style(doc, "BC Chart", base="KH Body", align=C, first_indent_mm=0, keep_next=True,
+                          before_pt=6, after_pt=0)
+    ooxml.paragraph_style(doc, "BC Caption", base="KH Body", align=C, first_indent_mm=0, italic=True,
+                          keep_next=False, after_pt=12)
+    ooxml.paragraph_style(doc, "BC Remark", base="KH Body", italic=True)
+    ooxml.paragraph_style(doc, ANNEX_BREAK_STYLE, base="KH Control")
     header_table(doc)
     para(doc, "{{ doc.type_upper }}", "KH Title")
     para(doc, "{{ doc.title }}", "KH Subject")
@@ -38,9 +48,9 @@ def build(path) -> None:
     tag(doc, "if sample")
     para(doc, "{{ sample }}", "BC Sample")
     tag(doc, "endif")
-    body_loop(doc, "body", chart_style="BC Chart")
+    body_loop(doc, "body", chart_style="BC Chart", extra={"caption": "BC Caption", "remark": "BC Remark"})
     compare_table(doc)
-    body_loop(doc, "closing", chart_style="BC Chart")
+    body_loop(doc, "closing", keep_last=True)
     closing_table(doc)
     annexes(doc)
     doc.save(path)
@@ -60,13 +70,18 @@ def _table(doc, widths, heads):
 
 
 def _row_loop(doc, t, var: str, fields) -> None:
+    """A docxtpl row loop; each row keeps with the next, so the small table stays whole on
+    one page with its title (never one row left on the next page)."""
     loop, row = t.rows[1], t.rows[2]
     loop.cells[0].paragraphs[0].style = doc.styles["KH Table"]
     ooxml.add_text(loop.cells[0].paragraphs[0], "{%tr for r in " + var + " %}")
     ooxml.cant_split(row)
     for i, (cell, text) in enumerate(zip(row.cells, fields)):
-        cell.paragraphs[0].style = doc.styles["KH Table" if i in (1, 2) else "KH Table Head"]
-        ooxml.add_text(cell.paragraphs[0], text, bold=False if i not in (1, 2) else None)
+        cell.paragraphs[0].style = doc.styles["KH Table" if i == 1 else "KH Table Head"]
+        ooxml.add_text(cell.paragraphs[0], text, bold=False if i != 1 else None)
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+    for cell in t.rows[0].cells:
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     end = t.add_row()
     end.cells[0].paragraphs[0].style = doc.styles["KH Table"]
     ooxml.add_text(end.cells[0].paragraphs[0], "{%tr endfor %}")
@@ -86,15 +101,11 @@ def compare_table(doc) -> None:
 
 def annexes(doc) -> None:
     tag(doc, "for a in annexes")
-    p = para(doc, "", "KH Control")
+    p = para(doc, "", ANNEX_BREAK_STYLE)
     p.add_run().add_break(WD_BREAK.PAGE)
     para(doc, "Phụ lục {{ a.roman }}", "KH Annex Title")
     para(doc, "{{ a.title }}", "KH Annex Title")
     para(doc, "{{ a.note }}", "KH Annex Note")
     ooxml.rule(doc, 40, TEXT_WIDTH_MM)
-    t = _table(doc, ANNEX_COLS_MM, ("TT", "Đơn vị", "Chỉ tiêu", "Số phải phổ cập", "Số đạt",
-                                    "Tỷ lệ (%)", "Mức đạt"))
-    _row_loop(doc, t, "a.rows", ("{{ r.tt }}", "{{ r.unit }}", "{{ r.what }}", "{{ r.den }}",
-                                 "{{ r.num }}", "{{ r.rate }}", "{{ r.level }}"))
-    para(doc, "{{ a.legend }}", "KH Annex Note")
+    para(doc, "{{ a.marker }}", "KH Table")
     tag(doc, "endfor")

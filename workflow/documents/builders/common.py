@@ -68,6 +68,8 @@ def styles(doc) -> None:
     s(doc, "KH Table", size=12, align=L, line=1, before_pt=2, after_pt=2)
     s(doc, "KH Table Head", size=12, bold=True, align=C, line=1, before_pt=2, after_pt=2)
     s(doc, "KH Control", size=2, line=1)
+    # the body's last paragraph: kept whole and on the page of the signature block after it
+    s(doc, "KH Body Last", base="KH Body", keep_next=True, keep_together=True)
 
 
 def para(container, text: str = "", style: str = "KH Body", **run_fmt):
@@ -143,9 +145,13 @@ def closing_table(doc) -> None:
     para(right, "{{ signer.name }}", "KH Signer")
 
 
-def body_loop(doc, var: str = "body", *, chart_style: str | None = None) -> None:
+def body_loop(doc, var: str = "body", *, chart_style: str | None = None,
+              extra: dict[str, str] | None = None, keep_last: bool = False) -> None:
     """The flattened prose: each item has kind h1/h2/p/item/bullet/note/basis and text;
-    with ``chart_style`` also kind "chart" whose ``image`` is an InlineImage."""
+    with ``chart_style`` also kind "chart" whose ``image`` is an InlineImage; ``extra`` maps
+    further kinds to their paragraph style. With ``keep_last`` the last plain paragraph is
+    "KH Body Last": kept whole with what follows (the signature block), so the signature is
+    never alone on a page."""
     tag(doc, f"for b in {var}")
     tag(doc, 'if b.kind == "h1"')
     para(doc, "{{ b.text }}", "KH Heading 1")
@@ -154,11 +160,17 @@ def body_loop(doc, var: str = "body", *, chart_style: str | None = None) -> None
     if chart_style:
         tag(doc, 'elif b.kind == "chart"')
         para(doc, "{{ b.image }}", chart_style)
+    for kind, style in (extra or {}).items():
+        tag(doc, f'elif b.kind == "{kind}"')
+        para(doc, "{{ b.text }}", style)
     tag(doc, 'elif b.kind == "note"')
     p = para(doc, "{{ b.label }}", "KH Body", bold=True)
     ooxml.add_text(p, " {{ b.text }}")
     tag(doc, 'elif b.kind == "basis"')
     para(doc, "{{ b.text }}", "KH Basis")
+    if keep_last:
+        tag(doc, "elif loop.last")
+        para(doc, "{{ b.text }}", "KH Body Last")
     tag(doc, "else")
     para(doc, "{{ b.text }}", "KH Body")
     tag(doc, "endif")

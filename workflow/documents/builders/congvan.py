@@ -41,7 +41,7 @@ def build(path) -> None:
     letter_styles(doc)
     header_table(doc, extra_left=_subject)
     kinh_gui(doc)
-    body_loop(doc, "body")
+    body_loop(doc, "body", keep_last=True)
     closing_table(doc)
     annex(doc)
     doc.save(path)

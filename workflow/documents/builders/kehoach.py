@@ -24,7 +24,7 @@ def build(path) -> None:
     doc = new_document()
     header_table(doc)
     title_block(doc)
-    body_loop(doc, "body")
+    body_loop(doc, "body", keep_last=True)
     closing_table(doc)
     schedule_annex(doc)
     doc.save(path)
