@@ -31,9 +31,9 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 @dataclass(frozen=True)
 class Edit:
-    """One change: ``set`` a value (None removes the key), ``remove`` or ``move`` (by
-    ``value`` places, -1 up, +1 down) a list item, ``add-task`` to a unit part (``path`` is
-    the part), ``add-part`` for unit ``value``."""
+    """One change: ``set`` a value (None writes an empty value), ``unset`` a key, ``remove``
+    or ``move`` (by ``value`` places, -1 up, +1 down) a list item, ``add-task`` to a unit
+    part (``path`` is the part), ``add-part`` for unit ``value``."""
 
     op: str
     path: tuple
@@ -113,6 +113,10 @@ def _apply(doc, e: Edit) -> None:
             _set(grand, key, [e.value] if isinstance(e.value, str) else e.value)
             return
         _set(parent, key, e.value)
+    elif e.op == "unset":
+        parent, key = _parent(doc, e.path)
+        if isinstance(parent, dict):
+            parent.pop(key, None)
     elif e.op == "remove":
         parent, key = _parent(doc, e.path)
         del parent[key]
@@ -150,12 +154,6 @@ def _get(doc, path: tuple):
 
 
 def _set(parent, key, value) -> None:
-    if value is None or value == [] or value is False and key == "ongoing":
-        if isinstance(parent, dict):
-            parent.pop(key, None)
-        else:
-            del parent[key]
-        return
     old = parent.get(key) if isinstance(parent, dict) else parent[key]
     if isinstance(value, list):
         value = [str(v) for v in value]
@@ -208,6 +206,15 @@ def _fold(text: str, indent: int) -> FoldedScalarString:
         start = cut + 1
     s.fold_pos = folds
     return s
+
+
+def replace_phrase(text: str, old: str, new: str) -> str:
+    """The task sentence with deadline phrase ``old`` replaced by ``new`` where it is written
+    (the document prints the sentence, so a changed deadline must change there too); the
+    sentence unchanged when ``old`` is not in it."""
+    if not old.strip() or old not in text:
+        return text
+    return text.replace(old, new, 1)
 
 
 def new_task_id(doc, unit: str) -> str:

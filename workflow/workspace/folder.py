@@ -86,7 +86,7 @@ class Workspace:
         if not (self.root / "plans").is_dir():
             raise InputError(Problem(file=str(root), message=(
                 "không phải thư mục làm việc của kehoach (thiếu thư mục plans/); "
-                "tạo thư mục mới có kế hoạch mẫu bằng: kehoach web --init THƯ_MỤC")))
+                "tạo thư mục mới có kế hoạch mẫu bằng: kehoach web THƯ_MỤC --init")))
         self.plans_dir = self.root / "plans"
         self.out_root = self.root / "out"
         self.state = self.root / ".kehoach"
