@@ -184,10 +184,13 @@ def _string(text: str, old, indent: int):
     if "\n" in text.strip("\n"):
         return LiteralScalarString(text) if isinstance(old, LiteralScalarString) or "\n\n" in text \
             else _fold(" ".join(text.split()), indent)
-    text = text.strip() if isinstance(old, FoldedScalarString) or len(text) > WIDTH - indent - 10 else text
-    if isinstance(old, FoldedScalarString) or len(text) > WIDTH - indent - 10:
-        return _fold(text, indent)
-    return text
+    folded = isinstance(old, FoldedScalarString)
+    if folded:
+        return _fold(text.strip(), indent)
+    # a one-line text stays on its line (a one-line diff) unless it grew very long; a new
+    # long text is folded as the shipped plans are
+    limit = 2 * WIDTH if isinstance(old, str) else WIDTH - indent - 10
+    return _fold(text.strip(), indent) if len(text) > limit else text
 
 
 def _fold(text: str, indent: int) -> FoldedScalarString:

@@ -4,6 +4,7 @@ every route uses, and the error pages (a Vietnamese message and a 4xx, never a t
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 
 import jinja2
@@ -36,7 +37,15 @@ def _unit_label(uid: str, units) -> str:
     return next((label for u, label, _ in units if u == uid), uid)
 
 
+def brief(message: str) -> str:
+    """The first line of a message, without the trailing "the forms are:" lead-in (the forms
+    are listed apart)."""
+    first = str(message).split("\n")[0]
+    return re.sub(r"\s*Các cách viết được hiểu:\s*$", "", first)
+
+
 ENV.filters["when"] = _when
+ENV.filters["brief"] = brief
 ENV.filters["unit_label"] = _unit_label
 ENV.filters["size"] = _size
 

@@ -27,7 +27,7 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # "no-referrer" would make a form POST send "Origin: null"
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 CSRF_FAILED = ("Yêu cầu không hợp lệ: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). "

@@ -46,7 +46,7 @@ def outputs(ws: Workspace, name: str) -> list[Output]:
     files = [p for p in sorted(out_dir.rglob("*"))
              if p.is_file() and not p.is_symlink() and p.suffix in OUTPUT_KINDS
              and not p.name.startswith(".")]
-    files.sort(key=lambda p: (p.suffix == ".ics", p.suffix == ".pdf", len(p.parts), p.name))
+    files.sort(key=lambda p: (p.suffix == ".ics", p.suffix == ".pdf", p.stem != name, len(p.parts), p.name))
     return [Output(ws.display(p), p.name, OUTPUT_KINDS[p.suffix], p.stat().st_size) for p in files]
 
 
@@ -223,9 +223,9 @@ def review_spots(text: str) -> list[Spot]:
     from ..plan import yamlsource
 
     try:
-        _, pos = yamlsource.loads(text)
+        data, pos = yamlsource.loads(text)
     except InputError:
-        pos = None
+        data, pos = None, None
     by_line: dict[int, tuple] = {}
     if pos is not None:
         for table in (pos.values, pos.keys):
@@ -243,5 +243,18 @@ def review_spots(text: str) -> list[Spot]:
             j += 1
         path = by_line.get(j + 1, ())
         out.append(Spot(i + 1, s[3:].strip(), yamlsource.format_path(path),
-                        lines[j].strip() if j < len(lines) else ""))
+                        _shown(data, path) or (lines[j].strip() if j < len(lines) else "")))
     return out
+
+
+def _shown(data, path) -> str:
+    """What the field at ``path`` says, as a reader knows it (a unit by its name)."""
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    if isinstance(node, dict):
+        node = node.get("name") or node.get("task") or node.get("title") or ""
+    return " ".join(str(node).split()) if isinstance(node, (str, int)) else ""

@@ -21,9 +21,10 @@ from ...plan import yamlsource
 from ...plan.checks import plan_warnings, read_deadline
 from ...plan.edit import apply_edits
 from ...plan.loader import load_plan, load_units
+from ...plan.timephrase import FORMS
 from ...workspace import Conflict, History, save
 from ..editor_view import build_form, fid, form_edits, op_edit, place_problems
-from ..pages import page, ws_problem
+from ..pages import brief, page, ws_problem
 from ..security import check_csrf, current_user, read_form
 from .plans import go
 
@@ -50,7 +51,9 @@ def units_of(ws, name: str, text: str, data) -> dict:
 
 
 def editor_page(request: Request, name: str, text: str, base: str, *, status: int = 200,
-                note: str = "", draft: bool = False, errors=None):
+                note: str = "", draft: bool = False, errors=None, fresh: str = ""):
+    """The form for ``text``; problems under ``fresh`` (a row just added, still empty) are
+    not shown until the user saves."""
     ws = request.app.state.ws
     try:
         data, _ = yamlsource.load_text(text, f"plans/{name}.yaml")
@@ -65,12 +68,16 @@ def editor_page(request: Request, name: str, text: str, base: str, *, status: in
         errors, warnings, _ = checked(ws, name, text)
     else:
         errors, warnings = [ws_problem(ws, p) for p in errors], []
+    if fresh:
+        errors = [p for p in errors if not (p.field == fresh or p.field.startswith(fresh + "."))]
+        warnings = [p for p in warnings if not (p.field == fresh or p.field.startswith(fresh + "."))]
     placed = place_problems(form, [*errors, *warnings])
     links = [(p, key) for p in (errors or warnings) for key, ps in placed.items() if p in ps]
     year = data.get("year") if isinstance(data.get("year"), int) else 0
     return page(request, "editor.html", status, name=name, form=form, placed=placed, links=links, errors=errors,
                 warnings=warnings, text=text, base=base, draft=draft, note=note, year=year,
-                units=[(uid, u.label, u.name) for uid, u in units.items()], fid=fid, tab="editor")
+                units=[(uid, u.label, u.name) for uid, u in units.items()], fid=fid, tab="editor",
+                forms=FORMS)
 
 
 async def open_editor(request: Request):
@@ -104,8 +111,23 @@ async def post_editor(request: Request):
         edits.append(e)
     text = apply_edits(draft, edits, name=f"plans/{name}.yaml")
     if op != "save":
-        return editor_page(request, name, text, base, draft=True, note=_OP_NOTES.get(op.partition(":")[0], ""))
+        return editor_page(request, name, text, base, draft=True, fresh=_added_row(text, edits[-1]),
+                           note=_OP_NOTES.get(op.partition(":")[0], ""))
     return _save(request, name, text, base, back="editor")
+
+
+def _added_row(text: str, e) -> str:
+    """The field path of the row an add-task / add-part edit made ("" for other edits)."""
+    from ...plan.yamlsource import format_path
+
+    if e.op not in ("add-task", "add-part"):
+        return ""
+    data, _ = yamlsource.loads(text)
+    parts = data.get("implementation") or []
+    if e.op == "add-part":
+        return format_path(("implementation", len(parts) - 1))
+    content = parts[e.path[1]].get("content") or []
+    return format_path(e.path + ("content", len(content) - 1))
 
 
 _OP_NOTES = {"add-task": "Đã thêm một dòng nhiệm vụ (chưa lưu): điền nội dung rồi bấm Lưu.",
@@ -204,7 +226,9 @@ async def api_phrase(request: Request):
         raise HTTPException(400, "Yêu cầu không hợp lệ.") from None
     if not 2000 <= year <= 2100:
         raise HTTPException(400, "Năm kế hoạch không hợp lệ.")
-    return JSONResponse(read_deadline(phrase, year).to_json())
+    data = read_deadline(phrase, year).to_json()
+    data["error_brief"] = brief(data["error"]) if data["error"] else None
+    return JSONResponse(data)
 
 
 routes = [

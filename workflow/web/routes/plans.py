@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from ...errors import InputError
 from ...workspace import actions
-from ..editor_view import fid
+from ..editor_view import build_form, fid
 from ..pages import page, ws_problem
 from ..security import read_form
 from ..uploads import MAX_UPLOAD, sniff
@@ -69,7 +69,11 @@ async def import_upload(request: Request):
         problems = [ws_problem(ws, p) for p in e.problems]
         return page(request, "import.html", 422, limit=MAX_UPLOAD, error=(
             f"Không nhập được {up.filename}: " + "; ".join(p.message for p in problems[:5])))
-    return page(request, "imported.html", name=name, res=res, spots=spots, fid=fid)
+    from ...plan import yamlsource
+
+    data, _ = yamlsource.loads(res.text)
+    in_form = build_form(data, {}).anchors if isinstance(data, dict) else {}
+    return page(request, "imported.html", name=name, res=res, spots=spots, fid=fid, in_form=in_form)
 
 
 routes = [

@@ -22,7 +22,7 @@
       p.textContent = text;
       box.appendChild(p);
     };
-    if (data.error) add("err", "Lỗi: " + data.error.split("\n")[0]);
+    if (data.error) add("err", "Lỗi: " + (data.error_brief || data.error.split("\n")[0]));
     for (const w of data.warnings || []) add("warn", "Cảnh báo: " + w);
   }
 
@@ -92,7 +92,23 @@
     }
   }
 
+  // "#dong-N" on the YAML page: put the cursor on line N of the text
+  function gotoLine() {
+    const m = /^#dong-(\d+)$/.exec(location.hash);
+    const area = document.getElementById("yaml-text");
+    if (!m || !area) return;
+    const lines = area.value.split("\n");
+    const n = Math.min(parseInt(m[1], 10), lines.length) - 1;
+    const start = lines.slice(0, n).join("\n").length + (n > 0 ? 1 : 0);
+    area.focus();
+    area.setSelectionRange(start, start + lines[n].length);
+    const lh = parseFloat(getComputedStyle(area).lineHeight) || 18;
+    area.scrollTop = Math.max(0, n * lh - area.clientHeight / 3);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    gotoLine();
+    window.addEventListener("hashchange", gotoLine);
     watchPhrases(document);
     const editor = document.getElementById("editor");
     if (editor) guardUnsaved(editor);
