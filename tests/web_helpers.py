@@ -7,7 +7,6 @@ import re
 import socket
 import threading
 import time
-import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,9 +59,7 @@ def client(root: Path):
 
     from workflow.web.app import create_app
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return TestClient(create_app(root), raise_server_exceptions=False, follow_redirects=False)
+    return TestClient(create_app(root), raise_server_exceptions=False, follow_redirects=False)
 
 
 def csrf_of(html: str) -> str:

@@ -48,7 +48,9 @@ def parse_path(text: str) -> tuple:
     pos = 0
     for m in _PART.finditer(text):
         gap = text[pos:m.start()]
-        if gap not in ("", ".") or (gap == "." and not out) or (m.group(1) and out and gap != "."):
+        key = m.group(1) is not None
+        # a key follows a "." (but the first one nothing); an index follows nothing
+        if gap != ("." if key and out else ""):
             raise ValueError(text)
         out.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
         pos = m.end()

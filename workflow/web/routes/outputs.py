@@ -63,9 +63,10 @@ async def preview_page(request: Request):
     name = request.path_params["name"]
     ws.plan_path(name)
     files = [o for o in actions.outputs(ws, name) if o.rel.endswith(".docx")]
-    chosen = request.query_params.get("tep") or (files[0].rel if files else "")
+    asked = request.query_params.get("tep")
+    chosen = asked or (files[0].rel if files else "")
     doc = next((o for o in files if o.rel == chosen), None)
-    if files and doc is None:
+    if asked and doc is None:
         raise HTTPException(404, "Không có văn bản này trong kết quả dựng.")
     images, note = [], ""
     if doc is not None:
