@@ -277,7 +277,7 @@ def test_with_accounts_another_host_starts_and_asks_for_login(ws):
                 break
             except httpx.TransportError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError(proc.stdout.read().decode() if proc.poll() is not None else "no start")
+                    raise AssertionError(proc.stdout.read().decode() if proc.poll() is not None else "no start") from None
                 time.sleep(0.1)
         assert r.status_code == 303 and r.headers["location"].startswith("/dang-nhap")
     finally:

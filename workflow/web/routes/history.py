@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
@@ -80,7 +81,7 @@ async def amendment(request: Request):
     a, b = _n(form.get("a")), _n(form.get("b"))
     if a is None:
         raise HTTPException(400, "Chọn hai bản để so sánh.")
-    path = actions.draft_amendment(ws, name, a, b)
+    path = await run_in_threadpool(actions.draft_amendment, ws, name, a, b)
     return go(f"/ke-hoach/{name}/van-ban", f"Đã soạn công văn điều chỉnh: {path.name}")
 
 

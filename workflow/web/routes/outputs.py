@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -23,7 +24,7 @@ async def outputs_page(request: Request):
     name = request.path_params["name"]
     ws.plan_path(name)
     files = actions.outputs(ws, name)
-    lint = actions.lint_outputs(ws, name) if files else {}
+    lint = await run_in_threadpool(actions.lint_outputs, ws, name) if files else {}
     return page(request, "outputs.html", name=name, files=files, lint=lint,
                 last=ws.last_build(name), can_preview=preview.available(), tab="outputs")
 
@@ -34,7 +35,7 @@ async def run_build(request: Request):
     form = await read_form(request)
     pdf = form.get("pdf") == "1"
     try:
-        res = actions.build_plan(ws, name, pdf=pdf)
+        res = await run_in_threadpool(actions.build_plan, ws, name, pdf=pdf)
     except ToolMissing as e:
         return go(f"/ke-hoach/{name}/van-ban", "Chưa dựng được PDF: " + e.problems[0].message)
     msg = f"Đã dựng {len(res.outputs)} tệp."
@@ -72,7 +73,8 @@ async def preview_page(request: Request):
     if doc is not None:
         try:
             sha = preview.docx_sha(ws.path(doc.rel))
-            images = [f"/anh/{sha}/{p.name}" for p in preview.page_images(ws.path(doc.rel), ws.state / "preview")]
+            made = await run_in_threadpool(preview.page_images, ws.path(doc.rel), ws.state / "preview")
+            images = [f"/anh/{sha}/{p.name}" for p in made]
         except ToolMissing as e:
             note = e.problems[0].message
     return page(request, "preview.html", name=name, files=files, doc=doc, images=images, note=note,

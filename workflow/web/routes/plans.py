@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -38,7 +39,8 @@ async def new_plan(request: Request):
     form = await read_form(request)
     ws = request.app.state.ws
     year = _year(form.get("year"), date.today().year)
-    name = actions.new_from_sample(ws, year=year, name=str(form.get("name") or "").strip() or None)
+    name = await run_in_threadpool(actions.new_from_sample, ws, year=year,
+                                   name=str(form.get("name") or "").strip() or None)
     return go(f"/ke-hoach/{name}", f"Đã tạo kế hoạch {name} từ kế hoạch mẫu (năm {year}).")
 
 
@@ -46,7 +48,7 @@ async def roll_over(request: Request):
     form = await read_form(request)
     ws = request.app.state.ws
     name = request.path_params["name"]
-    target, res = actions.roll_over(ws, name, year=_year(form.get("year"), 0) or None)
+    target, res = await run_in_threadpool(actions.roll_over, ws, name, year=_year(form.get("year"), 0) or None)
     return page(request, "rollover.html", name=name, target=target, res=res)
 
 
@@ -64,7 +66,7 @@ async def import_upload(request: Request):
     data = await up.read(MAX_UPLOAD + 1)
     try:
         kind = sniff(up.filename, data)
-        name, res, spots = actions.import_upload(ws, up.filename, data, kind)
+        name, res, spots = await run_in_threadpool(actions.import_upload, ws, up.filename, data, kind)
     except InputError as e:
         problems = [ws_problem(ws, p) for p in e.problems]
         return page(request, "import.html", 422, limit=MAX_UPLOAD, error=(
