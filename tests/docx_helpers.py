@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from docx import Document
 from docx.oxml.ns import qn
 
-# The seeds (real documents, the tests' oracle) live in shared/ beside the checkout.
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# The seeds (real documents, the tests' oracle) live in shared/ beside the checkout
+# (KEHOACH_SEEDS names them elsewhere, e.g. from a git worktree).
+SEEDS = Path(os.environ.get("KEHOACH_SEEDS") or Path(__file__).resolve().parents[2] / "shared" / "seeds")
 
 
 def seed_path(prefix: str) -> Path:

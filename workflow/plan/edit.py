@@ -134,7 +134,7 @@ def _apply(doc, e: Edit) -> None:
         task = CommentedMap()
         task["task"] = ""
         task["id"] = new_task_id(doc, str(part.get("unit", "nv")))
-        content.append(task)
+        _append(content, task)
     elif e.op == "add-part":
         parts = doc.setdefault("implementation", CommentedSeq())
         part = CommentedMap()
@@ -143,9 +143,33 @@ def _apply(doc, e: Edit) -> None:
         task["task"] = ""
         task["id"] = new_task_id(doc, str(e.value))
         part["content"] = CommentedSeq([task])
-        parts.append(part)
+        _append(parts, part)
     else:
         raise ValueError(e.op)
+
+
+def _append(seq, item: CommentedMap) -> None:
+    """Append ``item``; the blank line (or comment) that followed the old last item now
+    follows the new one, so the parts stay separated as they were."""
+    if seq:
+        holder, key = _last_slot(seq[-1])
+        if holder is not None and key in holder.ca.items and len(holder.ca.items[key]) > 2:
+            token = holder.ca.items[key][2]
+            if token is not None:
+                holder.ca.items[key][2] = None
+                last = list(item)[-1]
+                item.ca.items[last] = [None, None, token, None]
+    seq.append(item)
+
+
+def _last_slot(node):
+    """The mapping and key whose trailing comment ends ``node`` (ruamel keeps a blank line
+    after an item on the last scalar inside it)."""
+    holder, key = None, None
+    while isinstance(node, CommentedMap) and node:
+        holder, key = node, list(node)[-1]
+        node = node[key]
+    return holder, key
 
 
 def _get(doc, path: tuple):
