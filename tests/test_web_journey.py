@@ -43,9 +43,10 @@ def page(browser):
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
-    # A refused save answers 422 (errors shown) or 409 (conflict) on purpose; anything else
+    # A refused save answers 422 (errors shown) or 409 (conflict), a wrong password 401, on
+    # purpose; anything else
     # (a CSP violation, a script error, a missing file) fails the test.
-    expected = re.compile(r"Failed to load resource: .* status of (422|409)")
+    expected = re.compile(r"Failed to load resource: .* status of (401|409|422)")
     pg.on("console", lambda m: errors.append(m.text)
           if m.type == "error" and not expected.search(m.text) else None)
     yield pg
@@ -258,3 +259,24 @@ def test_other_pages_render(site, page):
     page.goto(url)
     page.get_by_role("button", name="Tạo kế hoạch mới").click()
     page.wait_for_url(re.compile(r"/ke-hoach/ke-hoach-\d{4}"))
+
+
+def test_login_when_accounts_exist(tmp_path, page):
+    from workflow.web.accounts import Accounts
+
+    root = workspace(tmp_path)
+    Accounts(root / ".kehoach").add("lan", "mat-khau-dai")
+    with serve(root) as url:
+        page.goto(f"{url}/ke-hoach/{PLAN}")
+        page.wait_for_url(re.compile(r"/dang-nhap\?next="))
+        page.get_by_label("Tên đăng nhập").fill("lan")
+        page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+        page.get_by_role("button", name="Đăng nhập").click()
+        assert "Sai tên đăng nhập hoặc mật khẩu" in page.get_by_role("alert").inner_text()
+        shot(page, "16-dang-nhap")
+        page.get_by_label("Mật khẩu").fill("mat-khau-dai")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(f"**/ke-hoach/{PLAN}")
+        assert page.locator("header .logout span").inner_text() == "lan"
+        page.get_by_role("button", name="Đăng xuất").click()
+        page.wait_for_url("**/dang-nhap")
