@@ -32,10 +32,10 @@ def test_check_shows_what_the_cli_prints(ws):
     got = c.get(f"/api/ke-hoach/{PLAN}/kiem-tra").json()
     assert [(w["field"], w["line"], w["message"]) for w in got["warnings"]] == expected
     html = c.get(f"/ke-hoach/{PLAN}").text
-    import html as h
+    from markupsafe import escape
 
     for field, _line, message in expected:   # beside its field, and in the list linking to it
-        assert f'role="alert" class="warn" data-path="{field}">Cảnh báo: {h.escape(message)}</p>' in html
+        assert f'role="alert" class="warn" data-path="{field}">Cảnh báo: {escape(message)}</p>' in html
         assert f'data-path="{field}">' in html.split('class="problem-list"')[1].split("</section>")[0]
 
 
