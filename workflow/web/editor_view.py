@@ -234,6 +234,20 @@ def place_problems(form: Form, problems) -> dict[str, list]:
     return out
 
 
+def label_of(form: Form, field_path: str) -> str:
+    """What the user calls the place ``field_path`` names ("Phòng GDĐT › nhiệm vụ 3"), or ""."""
+    try:
+        path = parse_path(field_path)
+    except ValueError:
+        return ""
+    while path:
+        key = format_path(path)
+        if key in form.anchors:
+            return form.anchors[key]
+        path = path[:-1]
+    return ""
+
+
 # --- the posted form as edits ------------------------------------------------------------
 
 def form_edits(form: Form, posted) -> list[Edit]:

@@ -23,7 +23,7 @@ from ...plan.edit import apply_edits
 from ...plan.loader import load_plan, load_units
 from ...plan.timephrase import FORMS
 from ...workspace import Conflict, History, save
-from ..editor_view import build_form, fid, form_edits, op_edit, place_problems
+from ..editor_view import build_form, fid, form_edits, label_of, op_edit, place_problems
 from ..pages import brief, page, ws_problem
 from ..security import check_csrf, current_user, read_form
 from .plans import go
@@ -203,8 +203,13 @@ async def check_page(request: Request):
     name = request.path_params["name"]
     text, _ = ws.read(name)
     errors, warnings, lp = checked(ws, name, text)
+    try:
+        data, _ = yamlsource.load_text(text, f"plans/{name}.yaml")
+        view = build_form(data, {uid: u.label for uid, u in units_of(ws, name, text, data).items()})
+    except InputError:
+        view = None
     return page(request, "check.html", status=200, name=name, errors=errors, warnings=warnings,
-                lp=lp, tab="check", fid=fid)
+                lp=lp, tab="check", fid=fid, label=lambda f: label_of(view, f) if view and f else "")
 
 
 async def api_check(request: Request):

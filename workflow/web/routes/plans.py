@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from ...errors import InputError
 from ...workspace import actions
-from ..editor_view import build_form, fid
+from ..editor_view import build_form, fid, label_of
 from ..pages import page, ws_problem
 from ..security import read_form
 from ..uploads import MAX_UPLOAD, sniff
@@ -49,7 +49,9 @@ async def roll_over(request: Request):
     ws = request.app.state.ws
     name = request.path_params["name"]
     target, res = await run_in_threadpool(actions.roll_over, ws, name, year=_year(form.get("year"), 0) or None)
-    return page(request, "rollover.html", name=name, target=target, res=res)
+    view = _form_of(ws, target)
+    return page(request, "rollover.html", name=name, target=target, res=res,
+                label=lambda f: label_of(view, f) or f)
 
 
 async def import_page(request: Request):
@@ -71,11 +73,20 @@ async def import_upload(request: Request):
         problems = [ws_problem(ws, p) for p in e.problems]
         return page(request, "import.html", 422, limit=MAX_UPLOAD, error=(
             f"Không nhập được {up.filename}: " + "; ".join(p.message for p in problems[:5])))
-    from ...plan import yamlsource
-
-    data, _ = yamlsource.loads(res.text)
-    in_form = build_form(data, {}).anchors if isinstance(data, dict) else {}
+    in_form = _form_of(ws, name).anchors
     return page(request, "imported.html", name=name, res=res, spots=spots, fid=fid, in_form=in_form)
+
+
+def _form_of(ws, name: str):
+    """The editor's form of a plan just written (valid: rollover and import check it), so a
+    field path can be named as the editor names it."""
+    from ...plan import yamlsource
+    from ...plan.loader import load_plan
+
+    path = ws.plan_path(name)
+    lp = load_plan(path)
+    data, _ = yamlsource.load(path)
+    return build_form(data, {uid: u.label for uid, u in lp.units.items()})
 
 
 routes = [
