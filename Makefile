@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLAN := config/plans/ba-dinh-2024.yaml
 
-.PHONY: demo test install install-test bench templates lint clean
+.PHONY: demo test install install-test bench templates lint clean web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,10 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-web: $(VENV)/.installed
+	$(BIN)/kehoach web config
+
+test: $(VENV)/.installed-test
 
 demo: $(VENV)/.installed
 	$(BIN)/kehoach check $(PLAN)

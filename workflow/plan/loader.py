@@ -108,11 +108,15 @@ class LoadedPlan:
         return [t for t in self.tasks if t.owner in groups or groups.intersection(t.co_owners)]
 
 
-def load_plan(path: str | Path) -> LoadedPlan:
-    """Read and check a plan. Raises :class:`InputError` listing every problem found."""
+def load_plan(path: str | Path, *, text: str | None = None) -> LoadedPlan:
+    """Read and check a plan. Raises :class:`InputError` listing every problem found.
+
+    With ``text``, that text is checked as if it were the content of ``path`` (its
+    ``units_file`` is found from ``path``'s folder): an edit is validated before it is written.
+    """
     path = Path(path)
     problems = ProblemList()
-    data, pos = read_mapping(path, "tệp kế hoạch")
+    data, pos = read_mapping(path, "tệp kế hoạch", text=text)
     plan = validate_model(Plan, data, pos, problems)
     ud = load_units(path, data, pos, problems, inline=plan.units if plan is not None else None)
     units, unit_pos, sources = ud.units, ud.positions, ud.sources
@@ -137,10 +141,11 @@ def load_plan(path: str | Path) -> LoadedPlan:
                       sources=sources, warnings=problems.warnings)
 
 
-def read_mapping(path: Path, what: str) -> tuple[dict, Positions]:
-    """The YAML file at ``path`` as a mapping with positions; ``what`` names it in the error
-    ("tệp kế hoạch", "tệp công văn") when the file is not a mapping at its top level."""
-    data, pos = yamlsource.load(path)
+def read_mapping(path: Path, what: str, *, text: str | None = None) -> tuple[dict, Positions]:
+    """The YAML file at ``path`` (or ``text``, named as ``path``) as a mapping with positions;
+    ``what`` names it in the error ("tệp kế hoạch", "tệp công văn") when the file is not a
+    mapping at its top level."""
+    data, pos = yamlsource.load(path) if text is None else yamlsource.load_text(text, str(path))
     if not isinstance(data, dict):
         raise InputError(Problem(file=str(path), line=1, col=1,
                                  message=f"{what} phải là một ánh xạ (khóa: giá trị) ở cấp ngoài cùng"))

@@ -100,6 +100,18 @@ def load(path: str | Path, *, display: str | None = None) -> tuple[object, Posit
     return _CACHE[key]
 
 
+def load_text(text: str, name: str) -> tuple[object, Positions]:
+    """Like :func:`load` for text in memory (an edit not yet written), with the same size
+    limit and cache."""
+    raw = text.encode("utf-8")
+    key = (name, hashlib.sha1(raw).digest())
+    if key not in _CACHE:
+        if len(_CACHE) >= 32:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _parse_bytes(raw, name)
+    return _CACHE[key]
+
+
 def _parse_bytes(raw: bytes, name: str) -> tuple[object, Positions]:
     if len(raw) > MAX_BYTES:
         raise InputError(Problem(

@@ -1,0 +1,1 @@
+"""Routes of the web editor, one module per concern; each exports ``routes``."""
