@@ -18,7 +18,7 @@ LAYERS = [
     ("workflow.plan",),
     ("workflow.documents", "workflow.calendars", "workflow.reminders", "workflow.statistics",
      "workflow.importer"),
-    ("workflow.build", "workflow.overdue"),
+    ("workflow.build", "workflow.overdue", "workflow.workspace"),
     ("workflow.commands", "workflow.web", "workflow.cli"),
 ]
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 
 from ..errors import KehoachError, os_reason
-from .security import csrf_token, current_user
+from .session import csrf_token, current_user
 
 log = logging.getLogger("kehoach.web")
 

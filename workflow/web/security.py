@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import hmac
-import secrets
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
+
+from .pages import error_response
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -83,8 +84,6 @@ def _too_large_text(limit: int) -> str:
 
 
 async def _too_large(limit, scope, receive, send):
-    from .pages import error_response
-
     response = error_response(Request(scope, receive), 413, _too_large_text(limit))
     await response(scope, receive, send)
 
@@ -111,13 +110,6 @@ class LoginGate:
             target = path + ("?" + scope["query_string"].decode() if scope.get("query_string") else "")
             response = RedirectResponse("/dang-nhap?next=" + quote(target, safe=""), status_code=303)
         await response(scope, receive, send)
-
-
-def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = request.session["csrf"] = secrets.token_urlsafe(32)
-    return token
 
 
 def same_origin(request: Request) -> bool:
@@ -147,7 +139,3 @@ async def read_form(request: Request, *, max_files: int = 0, max_fields: int = 6
     token = form.get("csrf")
     check_csrf(request, token if isinstance(token, str) else None)
     return form
-
-
-def current_user(request: Request) -> str:
-    return request.session.get("user", "")

@@ -102,7 +102,7 @@ def draft_amendment(ws: Workspace, name: str, old: int, new: int | None) -> Path
     """The công văn "V/v điều chỉnh Kế hoạch …" for the changes from version ``old`` to
     ``new``, written into ``out/<name>/``. Raises :class:`InputError` when nothing changed."""
     from ..documents.templates import user_dirs
-    from ..importer.amendment import draft_amendment as draft
+    from ..documents.amendment import draft_amendment as draft
 
     d = diff_versions(ws, name, old, new)
     if not d.changes:

@@ -25,7 +25,8 @@ from ...plan.timephrase import FORMS
 from ...workspace import Conflict, History, save
 from ..editor_view import build_form, fid, form_edits, label_of, op_edit, place_problems
 from ..pages import brief, page, ws_problem
-from ..security import check_csrf, current_user, read_form
+from ..security import check_csrf, read_form
+from ..session import current_user
 from .plans import go
 
 MAX_PHRASE = 400

@@ -14,7 +14,8 @@ from ...errors import InputError
 from ...plan.diff import FIELD_NAMES, changed_words
 from ...workspace import History, actions, restore
 from ..pages import page, ws_problem
-from ..security import current_user, read_form
+from ..security import read_form
+from ..session import current_user
 from .editor import conflict_page
 from .plans import go
 
