@@ -119,5 +119,11 @@ _OS_REASONS = {
 
 
 def os_reason(e: OSError) -> str:
-    """A Vietnamese reason for the usual file-system errors (else the system's own text)."""
+    """A Vietnamese reason for the usual file-system errors (else the system's own text).
+
+    An error that carries its own Vietnamese reason (``own_reason = True``, e.g.
+    :class:`workflow.safeio.OutsideFolder`) keeps it.
+    """
+    if getattr(e, "own_reason", False) and e.strerror:
+        return e.strerror
     return _OS_REASONS.get(e.errno, e.strerror or str(e))

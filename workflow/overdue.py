@@ -13,6 +13,7 @@ from .errors import InputError, Problem
 from .plan.loader import LoadedPlan, load_plan
 from .plan.overdue import LatePair, by_unit, default_new_deadline, late_pairs, report_json
 from .plan.status import load_status
+from .safeio import confined
 
 
 @dataclass
@@ -62,8 +63,8 @@ def find_overdue(plan_path: str | Path, *, on: date, status: str | Path | None =
     letters = [(uid, reminder_letter(lp, uid, items, on=on, new_deadline=res.new_deadline,
                                      template_dirs=dirs))
                for uid, items in by_unit(pairs).items()]  # all checked before any is written
-    for uid, letter in letters:
-        target = out / f"{lp.path.stem}-don-doc-{safe_name(uid)}.docx"
+    targets = [confined(out, f"{lp.path.stem}-don-doc-{safe_name(uid)}.docx") for uid, _ in letters]
+    for (uid, letter), target in zip(letters, targets):
         build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
         res.letters.append((uid, target))
     return res

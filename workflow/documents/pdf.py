@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import Problem, ToolMissing
+from ..safeio import confined
 
 INSTALL_HINT = ("cần LibreOffice để xuất PDF. Trên Debian/Ubuntu: "
                 "sudo apt-get install --no-install-recommends libreoffice-writer-nogui fonts-liberation2")
@@ -27,6 +28,7 @@ def to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float = 240) -> li
     if exe is None:
         raise ToolMissing(Problem(file="soffice", message=INSTALL_HINT))
     out_dir.mkdir(parents=True, exist_ok=True)
+    pdfs = [confined(out_dir, Path(p).stem + ".pdf") for p in docx_files]  # before writing any
     with tempfile.TemporaryDirectory(prefix="kehoach-lo-") as profile:
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
                "--nologo", "--convert-to", "pdf", "--outdir", str(out_dir),
@@ -35,7 +37,6 @@ def to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float = 240) -> li
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise ToolMissing(Problem(file=exe, message=f"LibreOffice không xong sau {timeout:.0f} giây")) from None
-    pdfs = [out_dir / (Path(p).stem + ".pdf") for p in docx_files]
     missing = [p for p in pdfs if not p.is_file()]
     if missing:
         raise ToolMissing(Problem(file=exe, message=(

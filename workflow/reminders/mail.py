@@ -22,6 +22,7 @@ from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
 from ..documents.vnformat import short_date
+from ..plan.models import code_problem
 from .schedule import START
 from .settings import Settings
 
@@ -119,7 +120,9 @@ def compose(rows, *, unit_id: str, unit_label: str, recipients: list[str], today
     contact_line = "; ".join(_one_line(c) for c in contact)
     late_note = ("Thư này được gửi muộn so với ngày nhắc (máy gửi thư không chạy vào ngày đó "
                  "hoặc máy chủ thư bị lỗi).") if late else ""
-    ics_name = f"{unit_id}.ics"
+    # the recipient's mail program saves the attachment under this name: a ledger written
+    # before codes were checked may hold any unit id
+    ics_name = f"{unit_id}.ics" if code_problem(unit_id) is None else "lich.ics"
 
     text = [f"Kính gửi: {_one_line(unit_label)}", "",
             f"Nhắc việc theo {_one_line(plan_ref)}:", ""]
