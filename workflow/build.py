@@ -98,7 +98,7 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
         res.outputs.extend(("lich", p) for p in cb.paths.values())
         res.notes.extend(cb.notes)
         extra["calendar"] = cb.state
-    _finish(res, pdf=pdf, inputs=inputs, extra=extra)
+        _finish(res, pdf=pdf, inputs=inputs, extra=extra)  # the PDFs and manifest too
     return res
 
 
@@ -113,10 +113,12 @@ def build_letter(path: str | Path, *, out_dir: Path | None = None, pdf: bool = F
     out = Path(out_dir) if out_dir else Path("out") / str(ll.year or "cong-van")
     res = LetterBuildResult(letter=ll, out_dir=out)
     target = confined(out, f"{ll.path.stem}.docx")
-    build_letter_docx(ll.letter, target, units=ll.units,
-                      template_dirs=user_dirs(ll.path, ll.letter.templates, templates))
-    res.outputs.append(("cong-van", target))
-    _finish(res, pdf=pdf, inputs=ll.sources, extra={"letter": str(ll.path), "kind": "cong-van"})
+    with all_or_nothing():
+        build_letter_docx(ll.letter, target, units=ll.units,
+                          template_dirs=user_dirs(ll.path, ll.letter.templates, templates))
+        res.outputs.append(("cong-van", target))
+        _finish(res, pdf=pdf, inputs=ll.sources,
+                extra={"letter": str(ll.path), "kind": "cong-van"})
     return res
 
 

@@ -114,6 +114,8 @@ _OS_REASONS = {
     errno.EACCES: "không có quyền ghi",
     errno.EPERM: "không có quyền ghi",
     errno.ENOSPC: "hết chỗ trên đĩa",
+    errno.EDQUOT: "đã dùng hết hạn mức dung lượng đĩa (quota)",
+    errno.EFBIG: "tệp vượt quá kích thước hệ thống cho phép ghi (giới hạn ulimit -f hoặc của ổ đĩa)",
     errno.EROFS: "ổ đĩa chỉ đọc",
 }
 

@@ -85,8 +85,10 @@ def atomic_path(target: str | Path):
                     del pending[i]
                     break
             pending.append((Path(tmp), target))
-    except BaseException:
+    except BaseException as e:
         _unlink(tmp)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(target)  # a failed write names no file: say which output
         raise
     finally:
         _OPEN_TEMPS.discard(Path(tmp))

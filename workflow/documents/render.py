@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import InputError, Problem
 from ..safeio import atomic_path
 from . import vnformat
-from .reproducible import fix_zip_times
+from .reproducible import saved_bytes
 
 
 def jinja_env():
@@ -49,7 +49,7 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
             file=str(template), line=getattr(e, "lineno", None), field="jinja",
             message=f"mẫu .docx không dựng được: {e.message or e}. "
                     "Kiểm tra mẫu bằng: kehoach template check " + str(template))) from None
+    data = saved_bytes(tpl)  # in memory first: a full disk then fails in one clean write
     with atomic_path(target) as tmp:
-        tpl.save(str(tmp))
-        fix_zip_times(tmp)
+        tmp.write_bytes(data)
     return target

@@ -23,6 +23,11 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+# Real plans nest about ten levels; the limit keeps every later walk (validation, the
+# documents) far from Python's recursion limit, and stops a recursive alias (&a [*a]).
+MAX_DEPTH = 64
+TOO_DEEP = (f"quá nhiều tầng lồng nhau (tối đa {MAX_DEPTH} tầng); kiểm tra các dấu '[', '{{' "
+            "và thụt lề, hoặc một bí danh (alias) trỏ vào chính nó")
 
 Path_ = tuple  # a field path: tuple of str keys and int indexes
 
@@ -121,20 +126,23 @@ def loads(text: str, name: str = "<yaml>") -> tuple[object, Positions]:
     try:
         try:
             node = loader.get_single_node()
+        except RecursionError:  # the pure-Python composer (LibYAML stops at 1,000 levels)
+            raise InputError(Problem(file=name, message=TOO_DEEP)) from None
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
+            why = _explain(e, text)
             raise InputError(Problem(
                 file=name,
                 line=mark.line + 1 if mark else None,
                 col=mark.column + 1 if mark else None,
-                message=f"lỗi cú pháp YAML: {_explain(e, text)}",
+                message=why if why == TOO_DEEP else f"lỗi cú pháp YAML: {why}",
             )) from None
         except yaml.YAMLError as e:
             raise InputError(Problem(file=name, message=f"lỗi cú pháp YAML: {e}")) from None
         if node is None:
             return None, pos
         counter = _Counter()
-        data = _convert(node, (), loader, pos, counter)
+        data = _convert(node, (), loader, pos, counter, 0)
         return data, pos
     finally:
         loader.dispose()
@@ -157,6 +165,7 @@ _YAML_MESSAGES = (  # (English fragment from PyYAML or LibYAML, Vietnamese)
     ("cannot start any token", "ký tự không được phép ở đầu giá trị (Tab, '@' hay '`'? hãy đặt chuỗi trong dấu nháy)"),
     ("found unknown escape character", "ký tự thoát (\\) không hợp lệ trong chuỗi đặt trong nháy kép"),
     ("expected a single document", "tệp chỉ được chứa một tài liệu YAML"),
+    ("exceeded maximum nesting depth", TOO_DEEP),
     ("but found another document", "tệp chỉ được chứa một tài liệu YAML"),
 )
 
@@ -203,7 +212,10 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
-             counter: _Counter):
+             counter: _Counter, depth: int):
+    if depth > MAX_DEPTH:
+        line, col = _mark(node)
+        raise InputError(Problem(file=pos.file, line=line, col=col, message=TOO_DEEP))
     counter.n += 1
     if counter.n > MAX_NODES:
         line, col = _mark(node)
@@ -233,12 +245,12 @@ def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
                                          field=format_path(path + (key,)),
                                          message=f"khóa '{key}' bị lặp lại{hint}"))
             pos.keys[path + (key,)] = _mark(key_node)
-            result[key] = _convert(value_node, path + (key,), loader, pos, counter)
+            result[key] = _convert(value_node, path + (key,), loader, pos, counter, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             _bad_tag(node, pos)
-        return [_convert(child, path + (i,), loader, pos, counter)
+        return [_convert(child, path + (i,), loader, pos, counter, depth + 1)
                 for i, child in enumerate(node.value)]
     return _scalar(node, loader, pos)
 
