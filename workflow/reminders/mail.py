@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import charset, encoders
@@ -29,6 +30,7 @@ from .settings import Settings
 _UTF8 = charset.Charset("utf-8")
 _UTF8.body_encoding = charset.BASE64  # fewer, longer lines than quoted-printable: faster
 _POLICY = compat32.clone(linesep="\r\n")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ class Entry:
 
 
 def _one_line(s: str) -> str:
-    return " ".join(str(s).split())
+    # a ledger written from an older plan may still hold control characters: none in a mail
+    return " ".join(_CONTROL.sub("", str(s)).split())
 
 
 def entries(rows) -> list[Entry]:
