@@ -225,3 +225,30 @@ def test_pdf_targets_checked_before_libreoffice_runs(tmp_path):
     with pytest.raises(OutsideFolder):
         to_pdf([out / "ke-hoach.docx"], out)
     assert victim.read_text(encoding="utf-8") == "không được ghi đè"
+
+
+def test_mail_attachment_name_is_safe_even_from_an_old_ledger(tmp_path, capsys):
+    """A ledger written before codes were checked may hold a unit id like '../../x': the
+    attachment the unit's mail program saves is then called lich.ics."""
+    import email
+    import email.policy
+    import sqlite3
+
+    from tests.remind_helpers import write_plan, write_settings
+
+    plan = write_plan(tmp_path / "kh.yaml")
+    settings = write_settings(tmp_path / "settings.yaml", port=None)
+    common = ["--db", str(tmp_path / "db.sqlite"), "--settings", str(settings)]
+    assert main(["remind", "sync", str(plan), *common, "--now", "2024-09-01"]) == 0
+    with sqlite3.connect(tmp_path / "db.sqlite") as c:
+        for table in ("reminders", "calendars"):
+            c.execute(f"UPDATE {table} SET unit = '../../tmp/p1' WHERE unit = 'p1'")
+    plan.unlink()
+    assert main(["remind", "run-due", *common, "--now", "2024-09-23T07:30"]) == 0
+    capsys.readouterr()
+    names = {}
+    for path in (tmp_path / "outbox" / "new").iterdir():
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        names[str(msg["To"])] = [a.get_filename() for a in msg.iter_attachments()]
+    assert names["p&1@example.org"] == ["lich.ics"]
+    assert names["pgd@example.org"] == ["pgd.ics"]
