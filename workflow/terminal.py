@@ -42,6 +42,13 @@ class _VisibleText(io.TextIOBase):
     def isatty(self) -> bool:
         return self._inner.isatty()
 
+    def fileno(self) -> int:
+        # for os.dup2 onto /dev/null after a broken pipe, say; not on Windows, where click
+        # would take a console's descriptor and write to it directly, past this filter
+        if sys.platform == "win32":
+            raise io.UnsupportedOperation("fileno")
+        return self._inner.fileno()
+
     def writable(self) -> bool:
         return True
 
