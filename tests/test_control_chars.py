@@ -125,6 +125,15 @@ def test_tab_and_newline_are_text(tmp_path, capsys):
     assert main(["check", str(plan)]) == 0, capsys.readouterr().err
 
 
+def test_windows_line_endings_are_not_control_characters(tmp_path, capsys):
+    """A plan saved by a Windows editor (CR LF): YAML reads the line breaks, no CR is left."""
+    plan = plan_with(tmp_path, PARAGRAPH="Đoạn văn")
+    text = plan.read_text(encoding="utf-8").replace(
+        '- "Đoạn văn"', "- |\n" + " " * 12 + "Dòng một\n" + " " * 12 + "Dòng hai")
+    plan.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    assert main(["check", str(plan)]) == 0, capsys.readouterr().err
+
+
 def test_build_refuses_and_writes_nothing(tmp_path, capsys):
     plan = plan_with(tmp_path, SUMMARY="\\e]0;tiêu đề cửa sổ\\a")
     out = tmp_path / "out"
