@@ -32,6 +32,8 @@ demo: $(VENV)/.installed
 	@echo "Kết quả:"
 	@echo "  out/2024/      Kế hoạch, công văn triển khai, báo cáo tháng 10 (.docx, .xlsx), manifest.json"
 	@echo "  calendars/2024/ lịch .ics của từng đơn vị và tat-ca.ics"
+	@echo
+	@printf '%s\n' 'Để gõ lệnh kehoach trong cửa sổ này: . .venv/bin/activate  (Windows: .venv\Scripts\activate)'
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q

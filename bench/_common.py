@@ -10,9 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 PLAN = ROOT / "config" / "plans" / "ba-dinh-2024.yaml"
-# shared/seeds beside the checkout (or beside the folder of worktrees holding it)
-SEEDS = next((p / "shared" / "seeds" for p in ROOT.parents if (p / "shared" / "seeds").is_dir()),
-             ROOT.parent / "shared" / "seeds")
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 def best(fn, n: int = 7) -> float:

@@ -8,15 +8,12 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-# The seeds (real documents, the tests' oracle) live in shared/ beside the checkout; a git
-# worktree may sit deeper (wt/<name>/), so the nearest ancestor holding shared/seeds wins.
-_HERE = Path(__file__).resolve()
-SEEDS = next((p / "shared" / "seeds" for p in _HERE.parents[1:] if (p / "shared" / "seeds").is_dir()),
-             _HERE.parents[2] / "shared" / "seeds")
+# The seeds (real documents, the tests' oracle) travel with the tests.
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 def seed_path(prefix: str) -> Path:
-    """Path of a seed document: ../shared/seeds/<prefix>_*.txt next to the repository."""
+    """Path of a seed document: tests/fixtures/seeds/<prefix>_*.txt."""
     found = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
     if not found:
         raise FileNotFoundError(f"seed {prefix} not found in {SEEDS}")

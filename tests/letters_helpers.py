@@ -10,7 +10,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 ROOT = Path(__file__).resolve().parents[1]
-from docx_helpers import SEEDS  # noqa: E402  (shared/ beside the checkout)
+from docx_helpers import SEEDS  # noqa: E402  (tests/fixtures/seeds)
 
 # Old and new tone-mark placement spell the same word ("HOÀ" / "HÒA").
 _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "uỷ": "ủy", "uý": "úy",

@@ -110,13 +110,16 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
 
 
 def write_settings(path: Path, *, port: int | None, user: str | None = None,
-                   security: str = "none", ca_file: Path | None = None, **reminders) -> Path:
+                   security: str = "none", ca_file: Path | None = None,
+                   allow_plaintext_auth: bool | None = None, **reminders) -> Path:
     data = {
         "timezone": "Asia/Ho_Chi_Minh",
         "reminders": {"offsets": [7, 3, 1, 0], "send_at": "07:30", "late_limit_days": 2,
                       "retry": {"first_delay_minutes": 5, "max_delay_minutes": 60}, **reminders},
         "smtp": {"host": "127.0.0.1" if port else None, "port": port, "security": security,
-                 "user": user, "timeout_seconds": 5, "ca_file": str(ca_file) if ca_file else None},
+                 "user": user, "timeout_seconds": 5, "ca_file": str(ca_file) if ca_file else None,
+                 **({} if allow_plaintext_auth is None
+                    else {"allow_plaintext_auth": allow_plaintext_auth})},
         "sender": {"address": "nhacviec@example.org", "name": f"Nhắc việc {NASTY}"},
         "office": {"name": f"Phòng GDĐT {NASTY}", "phone": "024 <123> & 456",
                    "email": "lienhe@example.org", "person": f"Chị {NASTY}"},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -152,11 +151,38 @@ def test_unreachable_server_is_a_clear_error(tmp_path, monkeypatch, capsys):
     assert rc == 2 and "không tìm thấy máy chủ 'may-chu-khong-co.invalid'" in text
 
 
-def test_password_is_not_a_command_line_option(tmp_path, capsys):
-    rc = main(["calendar", "publish", str(write_plan(tmp_path / "p")), "--url", "http://127.0.0.1:1/",
-               "--password", "x"])
-    assert rc == 2
-    assert os.environ.get("KEHOACH_CALDAV_PASSWORD") != "x"
+def test_password_is_not_a_command_line_option(radicale, tmp_path, monkeypatch, capsys):
+    """Against a live server that would accept the password: refused as an unknown option,
+    before anything is written or sent; the help names the environment variable instead."""
+    monkeypatch.delenv("KEHOACH_CALDAV_PASSWORD", raising=False)
+    out = tmp_path / "cal"
+    rc = main(["calendar", "publish", str(write_plan(tmp_path / "p")), "--url", radicale,
+               "--user", USER, "-o", str(out), "--password", PASSWORD])
+    err = capsys.readouterr().err
+    assert rc == 2 and "không có tùy chọn '--password'" in err, err
+    assert not out.exists() and _server_events(radicale) == {}
+    assert main(["calendar", "publish", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    assert "--password" not in help_text and "KEHOACH_CALDAV_PASSWORD" in help_text
+
+
+@pytest.mark.parametrize("url", ["http://{user}:{pw}@{host}/", "https://{user}:{pw}@{host}/cal/",
+                                 "ftp://{user}:{pw}@{host}/", "http://{user}:{pw}@{host}:bad/"])
+def test_password_written_in_the_url_is_refused_and_never_echoed(radicale, tmp_path, monkeypatch,
+                                                                 capsys, url):
+    monkeypatch.delenv("KEHOACH_CALDAV_PASSWORD", raising=False)
+    host = radicale.split("//", 1)[1].rstrip("/")
+    url = url.format(user=USER, pw=PASSWORD, host=host)
+    out = tmp_path / "cal"
+    rc = main(["calendar", "publish", str(write_plan(tmp_path / "p")), "--url", url,
+               "-o", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert rc == 2, captured.err
+    assert PASSWORD not in captured.out + captured.err
+    assert "--url" in captured.err and "Traceback" not in captured.err
+    if url.startswith("http"):
+        assert "KEHOACH_CALDAV_PASSWORD" in captured.err and ":***@" in captured.err
+    assert not out.exists() and _server_events(radicale) == {}  # nothing written, nothing sent
 
 
 def test_changed_plan_identity_replaces_old_events_on_the_server(radicale, tmp_path, monkeypatch, capsys):

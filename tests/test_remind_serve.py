@@ -148,3 +148,47 @@ def test_scheduler_settings(tmp_path, grace):
     assert server.JOB_REF == "workflow.reminders.server:wake"
     assert server.MISFIRE_GRACE >= 24 * 3600
     server.wake()  # with no service running in this process it does nothing
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stop_signal_finishes_the_mail_in_flight_and_exits_0(tmp_path, capsys, sig):
+    """The server has the mail and is slow to answer when the signal comes: serve waits for
+    the answer, records the mail as sent, starts no other, and exits 0. The rest stay
+    queued; the next start sends them, none twice."""
+    sink = Sink(delay=0.5, record_first=True)
+    server = SmtpServer(sink).start()
+    try:
+        plan = _plan(tmp_path)
+        settings = write_settings(tmp_path / "settings.yaml", port=server.port)
+        assert main(["remind", "sync", str(plan), "--db", str(tmp_path / "db.sqlite"),
+                     "--settings", str(settings), "--now", "2024-09-01"]) == 0
+        capsys.readouterr()
+        p = _serve(tmp_path, settings, now="2024-09-23T07:45")
+        try:
+            _wait(lambda: len(sink.raw) >= 3, 30, "three mails")
+            in_flight = len(sink.raw)  # the last of these awaits its answer (0.5 s)
+            p.send_signal(sig)
+            out = p.communicate(timeout=30)[0].decode()
+        finally:
+            if p.poll() is None:
+                p.kill()
+        assert p.returncode == 0, out
+        assert f"đã dừng ({signal.Signals(sig).name})" in out and "Traceback" not in out, out
+        states = Counter(r[0] for r in _ledger(tmp_path, "SELECT state FROM messages"))
+        assert states["sent"] == in_flight == len(sink.raw), (states, out)  # none more begun
+        assert states["sending"] == 0 and states["queued"] == 13 - in_flight
+        assert _ledger(tmp_path, "SELECT COUNT(*) FROM attempts WHERE result IS NULL "
+                                 "OR result = 'in-doubt'") == [(0,)]
+
+        p = _serve(tmp_path, settings, now="2024-09-23T07:46")
+        try:
+            _wait(lambda: _ledger(tmp_path, "SELECT COUNT(*) FROM messages WHERE state != 'sent'")
+                  == [(0,)], 60, "the rest after the restart")
+        finally:
+            p.send_signal(signal.SIGTERM)
+            out = p.communicate(timeout=30)[0].decode()
+        assert p.returncode == 0 and "gửi lại" not in out, out
+        received = Counter(sink.msgids())
+        assert len(received) == 13 and set(received.values()) == {1}
+    finally:
+        server.stop()

@@ -13,6 +13,7 @@ import pytest
 
 from tests.remind_helpers import NASTY, SmtpServer, body_parts, write_plan, write_settings
 from tests.remind_helpers import run as _run
+from workflow.cli import main
 
 PASSWORD = "Mk-bi-mat&<9>\"x-7f3q"
 
@@ -108,7 +109,8 @@ def test_digest_escaping_attachment_and_password(tmp_path, capsys, smtp):
     """(e) & < > " arrive intact in every field; one digest per unit per day; the .ics is
     attached; the SMTP password is used but appears in no output, log or file."""
     plan = write_plan(tmp_path / "kh.yaml")
-    settings = write_settings(tmp_path / "settings.yaml", port=smtp.port, user="nhacviec")
+    settings = write_settings(tmp_path / "settings.yaml", port=smtp.port, user="nhacviec",
+                              allow_plaintext_auth=True)  # a server on this machine
     common = ["--db", str(tmp_path / "db.sqlite"), "--settings", str(settings)]
     os.environ["KEHOACH_SMTP_PASSWORD"] = PASSWORD
     try:
@@ -175,7 +177,8 @@ def test_digest_escaping_attachment_and_password(tmp_path, capsys, smtp):
 
 def test_missing_password_is_an_input_error(tmp_path, capsys, smtp):
     plan = write_plan(tmp_path / "kh.yaml")
-    settings = write_settings(tmp_path / "settings.yaml", port=smtp.port, user="nhacviec")
+    settings = write_settings(tmp_path / "settings.yaml", port=smtp.port, user="nhacviec",
+                              allow_plaintext_auth=True)
     common = ["--db", str(tmp_path / "db.sqlite"), "--settings", str(settings)]
     os.environ.pop("KEHOACH_SMTP_PASSWORD", None)
     _run(capsys, "remind", "sync", str(plan), *common, "--now", "2024-09-01")
@@ -189,6 +192,40 @@ def test_missing_password_is_an_input_error(tmp_path, capsys, smtp):
     finally:
         del os.environ["KEHOACH_SMTP_PASSWORD"]
     assert rc == 0 and len(smtp.sink.raw) == 3
+
+
+def test_login_without_tls_is_refused_unless_allowed(tmp_path, capsys):
+    """security: none with a login would send the password in the clear: refused at the
+    settings line, before any connection; allow_plaintext_auth: true (a server on this
+    machine) lets it through."""
+    server = SmtpServer().start()  # plain SMTP that would accept the login
+    try:
+        settings = write_settings(tmp_path / "settings.yaml", port=server.port, user="nhacviec")
+        plan = write_plan(tmp_path / "kh.yaml")
+        common = ["--db", str(tmp_path / "db.sqlite"), "--settings", str(settings)]
+        os.environ["KEHOACH_SMTP_PASSWORD"] = PASSWORD
+        try:
+            for argv in (["remind", "sync", str(plan), *common, "--now", "2024-09-01"],
+                         ["remind", "run-due", str(plan), *common, "--now", "2024-09-23T08:00"],
+                         ["remind", "plan", str(plan), "--settings", str(settings)]):
+                rc = main(argv)
+                out, err = capsys.readouterr()
+                line = next(i for i, ln in enumerate(settings.read_text().splitlines(), 1)
+                            if ln.strip().startswith("user:"))
+                assert rc == 2 and f"{settings}:{line}:" in err and "smtp.user" in err, err
+                assert "allow_plaintext_auth: true" in err and PASSWORD not in out + err
+            assert server.sink.logins == [] and server.sink.raw == []
+            assert not (tmp_path / "db.sqlite").exists()  # nothing claimed or queued
+
+            settings = write_settings(tmp_path / "settings.yaml", port=server.port,
+                                      user="nhacviec", allow_plaintext_auth=True)
+            assert main(["remind", "run-due", str(plan), *common,
+                         "--now", "2024-09-23T08:00"]) == 0
+        finally:
+            del os.environ["KEHOACH_SMTP_PASSWORD"]
+    finally:
+        server.stop()
+    assert server.sink.logins == [("nhacviec", PASSWORD)] and len(server.sink.raw) == 3
 
 
 class _Text(HTMLParser):

@@ -85,3 +85,4 @@ def test_missing_ca_file_is_a_settings_error(tmp_path, capsys):
     rc = main(["remind", "plan", str(write_plan(tmp_path / "kh.yaml")), "--settings", str(settings)])
     err = capsys.readouterr().err
     assert rc == 2 and f"{settings}:3:" in err and "smtp.ca_file" in err and "khong-co.pem" in err
+

@@ -22,7 +22,7 @@ from .documents.templates import find_template, user_dirs
 from .errors import InputError, Problem
 from .plan.letter import LoadedLetter, file_kind, load_letter
 from .plan.loader import LoadedPlan, load_plan
-from .safeio import all_or_nothing
+from .safeio import all_or_nothing, confined
 
 KEHOACH_TEMPLATE = "kehoach/ke-hoach.docx"
 
@@ -85,20 +85,20 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
     # The documents and calendars of one build change together or not at all: a failing
     # stage (say, a user's công văn template) leaves the previous outputs untouched.
     with all_or_nothing():
-        target = out / f"{lp.path.stem}.docx"
+        target = confined(out, f"{lp.path.stem}.docx")
         render_docx(tpl, plan_context(lp), target)
         res.outputs.append(("ke-hoach", target))
         if lp.plan.implementation:
             letter = plan_letter(lp, template_dirs=dirs)
-            target = out / f"{lp.path.stem}-cong-van-trien-khai.docx"
+            target = confined(out, f"{lp.path.stem}-cong-van-trien-khai.docx")
             build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
             res.outputs.append(("cong-van", target))
-        cal_dir = default_calendar_dir(lp) if out_dir is None else out / "calendars"
+        cal_dir = default_calendar_dir(lp) if out_dir is None else confined(out, "calendars")
         cb = write_calendars(lp, out_dir=cal_dir, fallback_state=previous.get("calendar"))
         res.outputs.extend(("lich", p) for p in cb.paths.values())
         res.notes.extend(cb.notes)
         extra["calendar"] = cb.state
-    _finish(res, pdf=pdf, inputs=inputs, extra=extra)
+        _finish(res, pdf=pdf, inputs=inputs, extra=extra)  # the PDFs and manifest too
     return res
 
 
@@ -112,11 +112,13 @@ def build_letter(path: str | Path, *, out_dir: Path | None = None, pdf: bool = F
     ll = load_letter(path)
     out = Path(out_dir) if out_dir else Path("out") / str(ll.year or "cong-van")
     res = LetterBuildResult(letter=ll, out_dir=out)
-    target = out / f"{ll.path.stem}.docx"
-    build_letter_docx(ll.letter, target, units=ll.units,
-                      template_dirs=user_dirs(ll.path, ll.letter.templates, templates))
-    res.outputs.append(("cong-van", target))
-    _finish(res, pdf=pdf, inputs=ll.sources, extra={"letter": str(ll.path), "kind": "cong-van"})
+    target = confined(out, f"{ll.path.stem}.docx")
+    with all_or_nothing():
+        build_letter_docx(ll.letter, target, units=ll.units,
+                          template_dirs=user_dirs(ll.path, ll.letter.templates, templates))
+        res.outputs.append(("cong-van", target))
+        _finish(res, pdf=pdf, inputs=ll.sources,
+                extra={"letter": str(ll.path), "kind": "cong-van"})
     return res
 
 
@@ -128,5 +130,5 @@ def _finish(res: BuildResult | LetterBuildResult, *, pdf: bool, inputs: list[Pat
 
         docx = [p for _, p in res.outputs if p.suffix == ".docx"]
         res.outputs.extend(("pdf", p) for p in to_pdf(docx, res.out_dir))
-    res.manifest_path = res.out_dir / "manifest.json"
+    res.manifest_path = confined(res.out_dir, "manifest.json")
     manifest.write(res.manifest_path, inputs=inputs, outputs=res.outputs, extra=extra)

@@ -140,7 +140,15 @@ def vi_usage(message: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code. The one error boundary of the program."""
+    """Run the CLI; return the exit code. Nothing it prints can drive the terminal."""
+    from .terminal import safe_output
+
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
+    """The one error boundary of the program."""
     try:
         rc = app.main(args=argv, prog_name="kehoach", standalone_mode=False)
         return rc if isinstance(rc, int) else 0

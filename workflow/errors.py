@@ -114,10 +114,18 @@ _OS_REASONS = {
     errno.EACCES: "không có quyền ghi",
     errno.EPERM: "không có quyền ghi",
     errno.ENOSPC: "hết chỗ trên đĩa",
+    errno.EDQUOT: "đã dùng hết hạn mức dung lượng đĩa (quota)",
+    errno.EFBIG: "tệp vượt quá kích thước hệ thống cho phép ghi (giới hạn ulimit -f hoặc của ổ đĩa)",
     errno.EROFS: "ổ đĩa chỉ đọc",
 }
 
 
 def os_reason(e: OSError) -> str:
-    """A Vietnamese reason for the usual file-system errors (else the system's own text)."""
+    """A Vietnamese reason for the usual file-system errors (else the system's own text).
+
+    An error that carries its own Vietnamese reason (``own_reason = True``, e.g.
+    :class:`workflow.safeio.OutsideFolder`) keeps it.
+    """
+    if getattr(e, "own_reason", False) and e.strerror:
+        return e.strerror
     return _OS_REASONS.get(e.errno, e.strerror or str(e))

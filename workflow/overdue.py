@@ -18,7 +18,7 @@ from .plan.loader import LoadedPlan, load_plan
 from .plan.obligations import Obligation, by_unit
 from .plan.overdue import default_new_deadline, late_pairs, report_json
 from .plan.status import load_status
-from .safeio import all_or_nothing
+from .safeio import all_or_nothing, confined
 
 
 @dataclass
@@ -71,9 +71,9 @@ def find_overdue(plan_path: str | Path, *, on: date, status: str | Path | None =
     letters = [(uid, reminder_letter(lp, uid, items, on=on, new_deadline=res.new_deadline,
                                      template_dirs=dirs, dated=dated))
                for uid, items in by_unit(pairs).items()]  # all checked before any is written
+    targets = [confined(out, f"{lp.path.stem}-don-doc-{safe_name(uid)}.docx") for uid, _ in letters]
     with all_or_nothing():
-        for uid, letter in letters:
-            target = out / f"{lp.path.stem}-don-doc-{safe_name(uid)}.docx"
+        for (uid, letter), target in zip(letters, targets):
             build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
             res.letters.append((uid, target))
     return res

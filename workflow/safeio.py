@@ -28,6 +28,8 @@ class OutsideFolder(OSError):
     reports it like any other unwritable path (exit 2).
     """
 
+    own_reason = True  # errors.os_reason prints the message below, not EPERM's
+
     def __init__(self, path: Path, root: Path):
         super().__init__(errno.EPERM, f"đường dẫn ra ngoài thư mục kết quả {root}; "
                                       "tên tệp chỉ được dùng chữ thường a–z, số 0–9 và dấu '-'",
@@ -83,8 +85,10 @@ def atomic_path(target: str | Path):
                     del pending[i]
                     break
             pending.append((Path(tmp), target))
-    except BaseException:
+    except BaseException as e:
         _unlink(tmp)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(target)  # a failed write names no file: say which output
         raise
     finally:
         _OPEN_TEMPS.discard(Path(tmp))

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..plan.loader import LoadedPlan
 from ..plan.obligations import obligations
-from ..safeio import atomic_path, remove_output
+from ..safeio import atomic_path, confined, remove_output
 from .events import ALL, CalEvent, all_events, check_unit, plan_key, unit_events
 
 PRODID = "-//kehoach//Lich thoi han ke hoach//VI"
@@ -211,15 +211,17 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
     blobs = {u: calendar_bytes(lp, u, evs, state) for u, evs in cals.items()}
     res = CalendarBuild(out_dir=out_dir, events=cals, state=state, added=added,
                         changed=changed, removed=removed)
+    # every name is checked before anything is written
+    targets = {u: confined(out_dir, f"{u}.ics") for u in blobs}
     for unit, blob in blobs.items():
-        target = out_dir / f"{unit}.ics"
+        target = targets[unit]
         if not (target.exists() and target.read_bytes() == blob):
             with atomic_path(target) as tmp:
                 tmp.write_bytes(blob)
         res.paths[unit] = target
         state["files"][unit] = target.name
     for unit, name in sorted(_state_of(previous).get("files", {}).items()):
-        stale = out_dir / Path(str(name)).name
+        stale = out_dir / Path(str(name)).name  # unlinking a link never touches its target
         if unit not in blobs and stale.suffix == ".ics" and stale.exists():
             remove_output(stale)
             res.deleted_files.append(stale)

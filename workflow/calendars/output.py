@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import manifest
 from ..errors import InputError, Problem, os_reason
 from ..plan.loader import LoadedPlan
+from ..safeio import confined
 from .ics import CalendarBuild, build_calendars
 
 STATE_FILE = "lich.json"  # not manifest.json: -o may point at a build folder
@@ -34,7 +35,7 @@ def write_calendars(lp: LoadedPlan, *, out_dir: Path | None = None,
     written raises :class:`InputError` naming it.
     """
     out = Path(out_dir) if out_dir else default_dir(lp)
-    state_path = out / STATE_FILE
+    state_path = confined(out, STATE_FILE)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

@@ -56,9 +56,7 @@ def publish(lp: LoadedPlan, cb: CalendarBuild, *, url: str, user: str | None = N
     import caldav
     from caldav.lib import error as dav_error
 
-    if not url.startswith(("http://", "https://")):
-        raise UsageError(Problem(file="<dòng lệnh>", field="--url",
-                                 message=f"địa chỉ CalDAV phải bắt đầu bằng http:// hoặc https:// (đang là '{url}')"))
+    check_url(url)
     if password is None:
         password = os.environ.get(PASSWORD_ENV)
     res = PublishResult(url=url)
@@ -90,6 +88,41 @@ def publish(lp: LoadedPlan, cb: CalendarBuild, *, url: str, user: str | None = N
             raise PublishError(Problem(file=url, message=_unreachable(url, e))) from None
         raise
     return res
+
+
+def masked(url: str) -> str:
+    """``url`` with any password written in it replaced by ``***``, for messages."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # a malformed address: show nothing after the scheme's user part
+        return url.split("@")[-1] if "@" in url else url
+    if not password:
+        return url
+    netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def check_url(url: str) -> None:
+    """Refuse (:class:`UsageError`) an address that is not http(s), or that carries a
+    password: a command line is seen by every user of the machine (``ps``) and kept in the
+    shell's history, so the password comes from the environment only. Never echoes it."""
+    from urllib.parse import urlsplit
+
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(Problem(file="<dòng lệnh>", field="--url", message=(
+            f"địa chỉ CalDAV phải bắt đầu bằng http:// hoặc https:// (đang là '{masked(url)}')")))
+    try:
+        has_password = urlsplit(url).password is not None
+    except ValueError:
+        has_password = "@" in url
+    if has_password:
+        raise UsageError(Problem(file="<dòng lệnh>", field="--url", message=(
+            f"không ghi mật khẩu trong địa chỉ ('{masked(url)}'): ai trên máy cũng xem được "
+            f"dòng lệnh và nó còn trong lịch sử lệnh; bỏ phần mật khẩu, đặt mật khẩu trong biến "
+            f"môi trường {PASSWORD_ENV} và tên đăng nhập bằng --user")))
 
 
 def _sync(lp: LoadedPlan, cal, events: list[CalEvent], state: dict, cr: CollectionResult) -> None:

@@ -64,9 +64,11 @@ def publish(plan: Path, url: str, user: str | None, units: tuple[str, ...], out_
             as_json: bool):
     from ..calendars.events import check_unit
     from ..calendars.output import write_calendars
+    from ..calendars.publish import check_url
     from ..calendars.publish import publish as publish_calendars
     from ..plan.loader import load_plan
 
+    check_url(url)  # before anything is written
     lp = load_plan(plan)
     for u in units:
         check_unit(lp, u, allow_all=True)

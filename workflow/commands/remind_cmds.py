@@ -178,7 +178,8 @@ def run_due_cmd(plan, status, db, settings_path, now, as_json, dry_run):
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
-@remind.command("serve", help="Chạy liên tục: tự gửi thư nhắc đúng giờ (Ctrl+C để dừng). Mỗi sổ "
+@remind.command("serve", help="Chạy liên tục: tự gửi thư nhắc đúng giờ. Dừng bằng Ctrl+C hoặc "
+                              "SIGTERM: thư đang gửi được gửi xong rồi thoát (mã 0). Mỗi sổ "
                               "nhắc việc chỉ một tiến trình serve.")
 @db_opt
 @settings_opt
@@ -206,7 +207,9 @@ def serve_cmd(db, settings_path, now, dry_run):
         click.echo(f"kehoach remind serve: sổ {info['db']}, bây giờ {info['now'][:16]}; "
                    "Ctrl+C để dừng.")
 
-    serve(db=_db(db), settings=s, now=now, report=report, on_start=started)
+    why = serve(db=_db(db), settings=s, now=now, report=report, on_start=started)
+    click.echo(f"kehoach remind serve: đã dừng ({why}); thư đang gửi đã xong, thư còn lại "
+               "được gửi ở lần chạy sau.")
 
 
 @remind.command("log", help="Nhật ký: các lần gửi (thành công, lỗi), lời nhắc bị hủy, bỏ lỡ.")

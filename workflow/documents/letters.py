@@ -18,6 +18,7 @@ from ..safeio import atomic_path
 from . import ooxml, vnformat
 from .context import blocks_context, recipients_context
 from .render import render_docx
+from .reproducible import saved_bytes
 from .templates import find_template
 
 LETTER_TEMPLATE = "kehoach/cong-van.docx"
@@ -144,7 +145,7 @@ def _finish_annex(path: Path, letter: Letter) -> None:
             for r in list(marker.runs):
                 r._r.getparent().remove(r._r)
         # else: a user template without the marker: the table stays at the end
-    doc.save(str(path))
+    Path(path).write_bytes(saved_bytes(doc))
 
 
 def _landscape_annex(doc, break_style: str, label: str) -> None:

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import Problem, ToolMissing
+from ..safeio import atomic_path, confined, current_path
 
 INSTALL_HINT = ("cần LibreOffice để xuất PDF. Trên Debian/Ubuntu: "
                 "sudo apt-get install --no-install-recommends libreoffice-writer-nogui fonts-liberation2")
@@ -21,6 +22,9 @@ def soffice() -> str | None:
 def to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float = 240) -> list[Path]:
     """Convert ``docx_files`` to PDF in ``out_dir``; returns the PDFs.
 
+    LibreOffice works in a private folder, on the documents as they stand (inside
+    :func:`~workflow.safeio.all_or_nothing`, the outputs not yet in place), and each PDF
+    is then put in place atomically: with the rest of the build, or not at all.
     Raises :class:`ToolMissing` when LibreOffice is absent or a PDF was not produced
     (LibreOffice exits 0 even when an input is missing, so every PDF is checked).
     """
@@ -40,19 +44,26 @@ def convert(files: list[Path], out_dir: Path, *, to: str, timeout: float = 240,
     exe = soffice()
     if exe is None:
         raise ToolMissing(Problem(file="soffice", message=hint))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kehoach-lo-") as profile:
-        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--nologo", "--convert-to", to, "--outdir", str(out_dir),
-               *[str(p) for p in files]]
+    outs = [confined(out_dir, Path(p).stem + "." + to) for p in files]  # before writing any
+    with tempfile.TemporaryDirectory(prefix="kehoach-lo-") as work:
+        profile, src, made = Path(work, "profile"), Path(work, "in"), Path(work, "out")
+        src.mkdir()
+        for p in files:
+            # an output still pending in this build is read from its temp file
+            shutil.copyfile(current_path(p), src / Path(p).name)
+        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--nologo", "--convert-to", to, "--outdir", str(made),
+               *[str(src / Path(p).name) for p in files]]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise ToolMissing(Problem(file=exe, message=f"LibreOffice không xong sau {timeout:.0f} giây")) from None
-    outs = [out_dir / (Path(p).stem + "." + to) for p in files]
-    missing = [p for p in outs if not p.is_file()]
-    if missing:
-        raise ToolMissing(Problem(file=exe, message=(
-            "LibreOffice không tạo được " + ", ".join(p.name for p in missing)
-            + f" (mã thoát {proc.returncode}; {proc.stderr.strip()[:300]})")))
+        missing = [p for p in outs if not (made / p.name).is_file()]
+        if missing:
+            raise ToolMissing(Problem(file=exe, message=(
+                "LibreOffice không tạo được " + ", ".join(p.name for p in missing)
+                + f" (mã thoát {proc.returncode}; {proc.stderr.strip()[:300]})")))
+        for p in outs:
+            with atomic_path(p) as tmp:
+                shutil.copyfile(made / p.name, tmp)
     return outs

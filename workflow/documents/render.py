@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import InputError, Problem
 from ..safeio import atomic_path
 from .jinja import jinja_env
-from .reproducible import fix_zip_times
+from .reproducible import saved_bytes
 
 
 def render_docx(template: Path, context: dict, target: Path) -> Path:
@@ -45,7 +45,7 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
             message=f"mẫu .docx không dựng được: {e.message or e}. "
                     "Kiểm tra mẫu bằng: kehoach template check " + str(template))) from None
     no_break_hyphens(tpl.docx.element.body)
+    data = saved_bytes(tpl)  # in memory first: a full disk then fails in one clean write
     with atomic_path(target) as tmp:
-        tpl.save(str(tmp))
-        fix_zip_times(tmp)
+        tmp.write_bytes(data)
     return target

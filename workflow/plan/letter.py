@@ -19,7 +19,7 @@ from pydantic import Field, field_validator, model_validator
 from ..errors import InputError, ProblemList
 from . import yamlsource
 from .loader import load_units, read_mapping, suggest, validate_model
-from .models import Block, DocDate, Model, Signer, Unit
+from .models import Block, Code, DocDate, Model, Signer, Unit
 from .yamlsource import Positions
 
 # ND30 type abbreviations: a công văn's symbol must not start with one of them.
@@ -117,7 +117,7 @@ class Letter(Model):
     kind: Literal["cong-van"] = Field(..., description="Loại tệp: cong-van")
     document: LetterDocument
     units_file: list[str] = Field(default_factory=list, description="Tệp danh mục đơn vị (tương đối với tệp này)")
-    units: dict[str, Unit] = Field(default_factory=dict, description="Đơn vị khai báo ngay trong tệp")
+    units: dict[Code, Unit] = Field(default_factory=dict, description="Đơn vị khai báo ngay trong tệp")
     to: list[str] = Field(..., min_length=1, description=(
         "Kính gửi: mã đơn vị trong danh mục hoặc tên viết sẵn; một nơi in cùng dòng, "
         "nhiều nơi in thành danh sách \"- …;\""))

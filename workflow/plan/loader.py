@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem, ProblemList
 from . import yamlsource
-from .models import Block, Plan, Unit, task_key
+from .models import Block, Plan, Unit, code_problem, task_key
 from .timephrase import PhraseError, Reading, read_phrase
 from .yamlsource import Positions
 
@@ -162,9 +162,11 @@ def validate_model(model: type[BaseModel], data, pos: Positions, problems: Probl
         return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            loc = base + tuple(err["loc"])
-            msg, is_key = _vi_message(err, model, tuple(err["loc"]))
-            problems.add(pos.problem(loc, msg, key=is_key))
+            loc = tuple(err["loc"])
+            msg, is_key = _vi_message(err, model, loc)
+            if loc and loc[-1] == "[key]":  # a mapping key itself is wrong (a unit code)
+                loc, is_key = loc[:-1], True
+            problems.add(pos.problem(base + loc, msg, key=is_key))
         return None
 
 
@@ -347,6 +349,9 @@ def _load_units_file(upath: Path, ud: UnitsDirectory, problems: ProblemList) -> 
         problems.add(upos.problem(base, "danh mục đơn vị phải là ánh xạ mã: thông tin"))
         return False
     for uid, raw in udata_units.items():
+        bad_code = code_problem(str(uid))
+        if bad_code:
+            problems.add(upos.problem(base + (uid,), bad_code, key=True))
         unit = validate_model(Unit, raw, upos, problems, base + (uid,))
         if unit is not None:
             if uid in ud.units:

@@ -9,12 +9,55 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SIGN_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
+
+# Unit codes and task ids become file names (calendars/<unit>.ics, đôn đốc letters, mail
+# attachments) on Linux and Windows alike: only a form that is a plain file name everywhere.
+CODE_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CODE_MAX = 64
+CODE_FORM = "chỉ dùng chữ thường a–z, số 0–9 và dấu '-' (không dấu, không khoảng trắng), ví dụ 'ubnd-phuong-1'"
+# Device names Windows will not create a file for, whatever the extension.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul",
+                              *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
+
+
+def code_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a unit code or task id (Vietnamese), or None when it can."""
+    if value.lower() in WINDOWS_RESERVED:
+        return (f"mã '{value}' trùng tên thiết bị dành riêng của Windows (CON, PRN, AUX, NUL, "
+                "COM1–COM9, LPT1–LPT9), không dùng làm tên tệp được; hãy đặt mã khác")
+    if len(value) > CODE_MAX:
+        return f"mã '{value[:20]}…' quá dài ({len(value)} ký tự; tối đa {CODE_MAX})"
+    if CODE_RE.fullmatch(value):
+        return None
+    hint = plain_code(value)
+    hint = f"; có thể viết '{hint}'" if hint and hint != value and hint not in WINDOWS_RESERVED else ""
+    return f"mã '{value}' không hợp lệ: {CODE_FORM}{hint}"
+
+
+def plain_code(text: str) -> str:
+    """``text`` in the code form: Vietnamese letters without marks, lower case, '-' between
+    words ("Phòng GD&ĐT" → "phong-gd-dt")."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:CODE_MAX].strip("-")
+
+
+def _code(value: str) -> str:
+    problem = code_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Code = Annotated[str, AfterValidator(_code)]
+"""A unit code or task id: a safe file name on every system (see :data:`CODE_FORM`)."""
 
 
 class Model(BaseModel):
@@ -103,8 +146,8 @@ class Unit(Model):
     name: str = Field(..., min_length=1, description="Tên đầy đủ, ví dụ \"Phòng Giáo dục và Đào tạo quận\"")
     short: str | None = Field(None, description="Tên ngắn dùng trong bảng, lịch, thư nhắc")
     kind: str = Field("don-vi", description="Loại: phong, ubnd, truong, hoi, nhom, …")
-    parent: str | None = Field(None, description="Mã đơn vị cấp trên (nếu có)")
-    members: list[str] = Field(default_factory=list, description="Với một nhóm: mã các đơn vị thành viên")
+    parent: Code | None = Field(None, description="Mã đơn vị cấp trên (nếu có)")
+    members: list[Code] = Field(default_factory=list, description="Với một nhóm: mã các đơn vị thành viên")
     email: list[str] = Field(default_factory=list, description="Địa chỉ thư nhận nhắc việc")
 
     @field_validator("email", mode="before")
@@ -143,11 +186,11 @@ class Block(Model):
     task: str | None = Field(None, description="Nhiệm vụ: nội dung đúng như trong văn bản")
     content: list[Block] = Field(default_factory=list, description="Nội dung con (với item, heading)")
     # task fields
-    id: str | None = Field(None, description="Mã nhiệm vụ, cố định qua các lần sửa (dùng cho lịch, nhắc việc)")
+    id: Code | None = Field(None, description="Mã nhiệm vụ, cố định qua các lần sửa (dùng cho lịch, nhắc việc)")
     deadline: list[str] = Field(default_factory=list, description=(
         "Cụm thời hạn (một hoặc nhiều), viết như trong văn bản, ví dụ \"Từ ngày 05/9 đến ngày 30/9/2024\"; "
         "nếu nội dung chưa chứa cụm này, nó được thêm vào cuối trong ngoặc đơn"))
-    co_owners: list[str] = Field(default_factory=list, description="Mã các đơn vị phối hợp")
+    co_owners: list[Code] = Field(default_factory=list, description="Mã các đơn vị phối hợp")
     summary: str | None = Field(None, description="Tên ngắn của nhiệm vụ cho lịch và thư nhắc")
     ongoing: bool = Field(False, description="Nhiệm vụ thường xuyên, không có hạn (không cảnh báo)")
     style: str = Field("bullet", pattern="^(bullet|paragraph)$", description="Trình bày nhiệm vụ: bullet hoặc paragraph")
@@ -202,7 +245,7 @@ class Block(Model):
 class UnitPart(Model):
     """A unit's part of "TỔ CHỨC THỰC HIỆN": its tasks and prose, in the order written."""
 
-    unit: str = Field(..., description="Mã đơn vị chủ trì (trong danh mục đơn vị)")
+    unit: Code = Field(..., description="Mã đơn vị chủ trì (trong danh mục đơn vị)")
     heading: str | None = Field(None, description="Tiêu đề phần, mặc định là tên đơn vị")
     content: list[Block] = Field(default_factory=list, description="Nhiệm vụ (task) và đoạn văn của đơn vị")
 
@@ -268,7 +311,7 @@ class Plan(Model):
     year: int = Field(..., ge=2000, le=2100, description="Năm của kế hoạch (năm dùng khi cụm thời hạn không ghi năm)")
     document: Document = Field(..., description="Thông tin văn bản: cơ quan, số, ký hiệu, địa danh, ngày, trích yếu")
     units_file: list[str] = Field(default_factory=list, description="Tệp danh mục đơn vị (đường dẫn tương đối với tệp kế hoạch)")
-    units: dict[str, Unit] = Field(default_factory=dict, description="Đơn vị khai báo ngay trong kế hoạch (mã: thông tin)")
+    units: dict[Code, Unit] = Field(default_factory=dict, description="Đơn vị khai báo ngay trong kế hoạch (mã: thông tin)")
     basis: list[str] = Field(default_factory=list, description="Các căn cứ (in nghiêng)")
     intro: list[str] = Field(default_factory=list, description="Đoạn mở đầu sau căn cứ")
     sections: list[Section] = Field(..., min_length=1, description="Các phần I, II, III…")

@@ -9,7 +9,7 @@ import typing
 
 from pydantic import BaseModel
 
-from .models import Plan
+from .models import Code, Plan
 
 
 def _models(ann) -> list[type[BaseModel]]:
@@ -40,6 +40,8 @@ def models() -> list[tuple[str, type[BaseModel]]]:
 
 
 def _type_name(ann) -> str:
+    if ann == Code:
+        return "mã (a–z, 0–9, -)"
     origin = typing.get_origin(ann)
     args = [a for a in typing.get_args(ann) if a is not type(None)]
     if origin is typing.Literal:
@@ -64,7 +66,10 @@ def field_table() -> str:
         for name, f in model.model_fields.items():
             req = "có" if f.is_required() else ""
             desc = (f.description or "").replace("|", "\\|")
-            lines.append(f"| {where} | `{name}` | {_type_name(f.annotation)} | {req} | {desc} |")
+            # a top-level Annotated type reaches pydantic as its base type plus metadata
+            ann = Code if f.annotation is str and list(f.metadata) == list(Code.__metadata__) \
+                else f.annotation
+            lines.append(f"| {where} | `{name}` | {_type_name(ann)} | {req} | {desc} |")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,14 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+# Real plans nest about ten levels; the limit keeps every later walk (validation, the
+# documents) far from Python's recursion limit, and stops a recursive alias (&a [*a]).
+MAX_DEPTH = 64
+# C0 controls but tab and newline, DEL, and C1: invisible in an editor, forbidden in iCalendar
+# TEXT and in mail headers, and able to drive a terminal (ESC) when a value is printed.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+TOO_DEEP = (f"quá nhiều tầng lồng nhau (tối đa {MAX_DEPTH} tầng); kiểm tra các dấu '[', '{{' "
+            "và thụt lề, hoặc một bí danh (alias) trỏ vào chính nó")
 
 Path_ = tuple  # a field path: tuple of str keys and int indexes
 
@@ -68,6 +76,7 @@ def format_path(path: Path_) -> str:
 class _Counter:
     def __init__(self) -> None:
         self.n = 0
+        self.problems: list[Problem] = []  # reported together once the whole file is read
 
 
 _CACHE: dict[tuple, tuple[object, Positions]] = {}
@@ -133,20 +142,32 @@ def loads(text: str, name: str = "<yaml>") -> tuple[object, Positions]:
     try:
         try:
             node = loader.get_single_node()
+        except RecursionError:  # the pure-Python composer (LibYAML stops at 1,000 levels)
+            raise InputError(Problem(file=name, message=TOO_DEEP)) from None
+        except yaml.reader.ReaderError as e:  # a raw control character in the file
+            index = e.position
+            if SafeLoader is not yaml.SafeLoader:  # LibYAML counts bytes of UTF-8
+                index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+            line, col = _line_col(text, index)
+            raise InputError(Problem(file=name, line=line, col=col,
+                                     message=_control_message(e.character))) from None
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
+            why = _explain(e, text)
             raise InputError(Problem(
                 file=name,
                 line=mark.line + 1 if mark else None,
                 col=mark.column + 1 if mark else None,
-                message=f"lỗi cú pháp YAML: {_explain(e, text)}",
+                message=why if why == TOO_DEEP else f"lỗi cú pháp YAML: {why}",
             )) from None
         except yaml.YAMLError as e:
             raise InputError(Problem(file=name, message=f"lỗi cú pháp YAML: {e}")) from None
         if node is None:
             return None, pos
         counter = _Counter()
-        data = _convert(node, (), loader, pos, counter)
+        data = _convert(node, (), loader, pos, counter, 0)
+        if counter.problems:
+            raise InputError(counter.problems)
         return data, pos
     finally:
         loader.dispose()
@@ -169,6 +190,7 @@ _YAML_MESSAGES = (  # (English fragment from PyYAML or LibYAML, Vietnamese)
     ("cannot start any token", "ký tự không được phép ở đầu giá trị (Tab, '@' hay '`'? hãy đặt chuỗi trong dấu nháy)"),
     ("found unknown escape character", "ký tự thoát (\\) không hợp lệ trong chuỗi đặt trong nháy kép"),
     ("expected a single document", "tệp chỉ được chứa một tài liệu YAML"),
+    ("exceeded maximum nesting depth", TOO_DEEP),
     ("but found another document", "tệp chỉ được chứa một tài liệu YAML"),
 )
 
@@ -210,12 +232,46 @@ def _explain(e: yaml.MarkedYAMLError, text: str) -> str:
     return _vi_yaml(problem)
 
 
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def control_name(ch: str | int) -> str:
+    """U+001B (ESC) and the like, for messages."""
+    code = ch if isinstance(ch, int) else ord(ch)
+    names = {0x1B: "ESC", 0x7F: "DEL", 0x0D: "CR", 0x00: "NUL", 0x08: "BS", 0x0C: "FF",
+             0x0B: "VT", 0x9B: "CSI"}
+    return f"U+{code:04X}" + (f" ({names[code]})" if code in names else "")
+
+
+def _control_message(ch: str | int) -> str:
+    return (f"có ký tự điều khiển {control_name(ch)}, không in ra được và không được phép trong "
+            "văn bản, lịch hay thư (thường lẫn vào khi chép từ phần mềm khác); hãy xóa ký tự này")
+
+
+def _check_text(value: str, node: yaml.Node, path: Path_, pos: Positions,
+                counter: _Counter) -> None:
+    """Note a string holding a control character, at its line (refused with the others)."""
+    m = CONTROL.search(value)
+    if m is None:
+        return
+    line, col = _mark(node)
+    if node.style in (None, "") and "\n" not in value[: m.start()]:  # plain: offset is exact
+        col += m.start()
+    counter.problems.append(Problem(file=pos.file, line=line, col=col, field=format_path(path),
+                                    message=_control_message(m.group())))
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
-             counter: _Counter):
+             counter: _Counter, depth: int):
+    if depth > MAX_DEPTH:
+        line, col = _mark(node)
+        raise InputError(Problem(file=pos.file, line=line, col=col, message=TOO_DEEP))
     counter.n += 1
     if counter.n > MAX_NODES:
         line, col = _mark(node)
@@ -237,6 +293,7 @@ def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
             # Keys are always the text as written: YAML 1.1 would turn a key "on:" or "no:"
             # into a boolean, and "2024:" into a number.
             key = key_node.value
+            _check_text(key, key_node, path + (key,), pos, counter)
             if key in result:
                 line, col = _mark(key_node)
                 hint = (" (thiếu dấu '- ' ở đầu một mục mới của danh sách?)"
@@ -245,14 +302,17 @@ def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
                                          field=format_path(path + (key,)),
                                          message=f"khóa '{key}' bị lặp lại{hint}"))
             pos.keys[path + (key,)] = _mark(key_node)
-            result[key] = _convert(value_node, path + (key,), loader, pos, counter)
+            result[key] = _convert(value_node, path + (key,), loader, pos, counter, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             _bad_tag(node, pos)
-        return [_convert(child, path + (i,), loader, pos, counter)
+        return [_convert(child, path + (i,), loader, pos, counter, depth + 1)
                 for i, child in enumerate(node.value)]
-    return _scalar(node, loader, pos)
+    value = _scalar(node, loader, pos)
+    if isinstance(value, str):
+        _check_text(value, node, path, pos, counter)
+    return value
 
 
 _SAFE_SCALAR_TAGS = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import charset, encoders
@@ -22,12 +23,14 @@ from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
 from ..documents.vnformat import short_date
+from ..plan.models import code_problem
 from .schedule import START
 from .settings import Settings
 
 _UTF8 = charset.Charset("utf-8")
 _UTF8.body_encoding = charset.BASE64  # fewer, longer lines than quoted-printable: faster
 _POLICY = compat32.clone(linesep="\r\n")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ class Entry:
 
 
 def _one_line(s: str) -> str:
-    return " ".join(str(s).split())
+    # a ledger written from an older plan may still hold control characters: none in a mail
+    return " ".join(_CONTROL.sub("", str(s)).split())
 
 
 def entries(rows) -> list[Entry]:
@@ -121,7 +125,9 @@ def compose(rows, *, unit_id: str, unit_label: str, recipients: list[str], today
     contact_line = "; ".join(_one_line(c) for c in contact)
     late_note = ("Thư này được gửi muộn so với ngày nhắc (máy gửi thư không chạy vào ngày đó "
                  "hoặc máy chủ thư bị lỗi).") if late else ""
-    ics_name = f"{unit_id}.ics"
+    # the recipient's mail program saves the attachment under this name: a ledger written
+    # before codes were checked may hold any unit id
+    ics_name = f"{unit_id}.ics" if code_problem(unit_id) is None else "lich.ics"
 
     text = [f"Kính gửi: {_one_line(unit_label)}", "",
             f"Nhắc việc theo {_one_line(plan_ref)}:", ""]

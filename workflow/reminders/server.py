@@ -7,6 +7,11 @@ long misfire grace time, and a stable textual reference to :func:`wake`. Each wa
 re-arms the job for the next due time, or ``poll_minutes`` later at the latest. A lost,
 late or deleted job therefore loses nothing: the next start (or poll) finds the work in the
 ledger. A lock next to the ledger keeps a second ``serve`` on the same ledger from starting.
+
+A service stops like one: SIGTERM (systemd, ``kill``) or SIGINT (Ctrl+C) lets the mail in
+flight finish, leaves the rest queued in the ledger for the next start, and returns
+normally (exit 0). The scheduler runs in its own thread so that the signal handler only has
+to set an event; a second signal while waiting stops at once (KeyboardInterrupt).
 """
 
 from __future__ import annotations
@@ -51,13 +56,16 @@ class _Service:
         return datetime.now(self.settings.tz) + self.offset
 
     def tick(self) -> None:
+        if self.stopped.is_set():
+            return
         res: RunResult | Exception
         try:
-            res = run_due(db=self.db, settings=self.settings, now=self.now())
+            res = run_due(db=self.db, settings=self.settings, now=self.now(),
+                          stop=self.stopped.is_set)
         except Exception as e:  # keep serving; the CLI reports it and the next wake retries
             res = e
         self.runs += 1
-        nxt = self.arm()
+        nxt = None if self.stopped.is_set() else self.arm()
         self.report(res, nxt)
 
     def arm(self, *, at_once: bool = False) -> datetime:
@@ -78,10 +86,15 @@ class _Service:
         return target
 
 
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGINT", "SIGHUP")
+                     if hasattr(signal, n))
+
+
 def serve(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = None,
           report: Callable[[RunResult | Exception, datetime | None], None] = lambda r, n: None,
-          on_start: Callable[[dict], None] = lambda info: None) -> None:
-    """Run until interrupted (Ctrl+C or SIGTERM).
+          on_start: Callable[[dict], None] = lambda info: None) -> str:
+    """Run until stopped by SIGTERM, SIGINT (Ctrl+C) or SIGHUP; returns the signal's name
+    once the mail in flight is finished.
 
     ``now`` shifts the service's clock (it runs from that moment on, at normal speed): for
     tests and demonstrations. Raises :class:`InputError` when another ``serve`` holds the
@@ -89,13 +102,13 @@ def serve(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = 
     """
     global _current
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     s = resolve_settings(settings)
     db = Path(db)
     with lock.hold(db, "serve"):
         jobs = db.with_name(db.stem + "-lich-chay.sqlite")
-        scheduler = BlockingScheduler(
+        scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobs}")},
             executors={"default": {"type": "threadpool", "max_workers": 1}},
             job_defaults={"coalesce": True, "max_instances": 1,
@@ -105,18 +118,29 @@ def serve(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = 
         svc = _Service(db=db, settings=s, offset=offset, report=report, scheduler=scheduler)
         _current = svc
         Ledger(db).close()  # create the ledger before the first wake
-        previous = signal.getsignal(signal.SIGTERM)
+        previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+        received: list[str] = []
 
-        def _term(signum, frame):
-            raise KeyboardInterrupt
+        def _stop(signum, frame):
+            if svc.stopped.is_set():  # asked twice: do not wait for the mail in flight
+                raise KeyboardInterrupt
+            received.append(signal.Signals(signum).name)
+            svc.stopped.set()
 
-        signal.signal(signal.SIGTERM, _term)
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, _stop)
         try:
+            scheduler.start(paused=True)
             svc.arm(at_once=True)  # a batch right away: whatever is due or was left half-sent
             on_start({"db": str(db), "jobstore": str(jobs), "now": svc.now().isoformat()})
-            scheduler.start()
+            scheduler.resume()
+            while not svc.stopped.wait(3600):  # only a signal ends the service
+                pass
+            scheduler.shutdown(wait=True)  # the batch running ends after its mail in flight
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             _current = None
             if scheduler.running:
                 scheduler.shutdown(wait=False)
+        return received[0] if received else ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -221,12 +222,15 @@ def make_transport(settings: Settings):
 
 
 def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = None,
-            dry_run: bool = False, plan=None, status=None, transport=None) -> RunResult:
+            dry_run: bool = False, plan=None, status=None, transport=None,
+            stop: Callable[[], bool] | None = None) -> RunResult:
     """Send everything due at ``now`` and not yet sent; return what happened.
 
     With ``plan`` the ledger is synced with it first. ``dry_run`` runs the same steps on a
-    copy of the ledger with a transport that sends nothing. Raises :class:`InputError` when
-    the ledger stays busy or the SMTP password is missing.
+    copy of the ledger with a transport that sends nothing. ``stop`` is asked before each
+    mail: once it says True the batch ends cleanly after the mail in flight (the rest stay
+    queued for the next run). Raises :class:`InputError` when the ledger stays busy or the
+    SMTP password is missing.
     """
     s = resolve_settings(settings)
     when = _now(now, s)
@@ -273,7 +277,7 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
             batch.append((rows, msgid, subj, raw, late))
         if batch:
             ledger.queue(batch, t)
-        _send_all(ledger, s, t, transport, res)
+        _send_all(ledger, s, t, transport, res, stop or (lambda: False))
     return res
 
 
@@ -283,7 +287,8 @@ def _backoff(settings: Settings, attempts: int) -> int:
     return int(minutes * 60)
 
 
-def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult) -> None:
+def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult,
+              stop: Callable[[], bool]) -> None:
     todo = ledger.sendable(t)
     if not todo:
         res.transport = getattr(transport, "name", "") if transport else ""
@@ -304,6 +309,8 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult) ->
                 res.failed.append({**info, "error": down, "attempted": False})
                 continue
             if aid is None:
+                if stop():  # asked to stop: this one and the rest wait, queued, for next time
+                    break
                 aid = ledger.begin(m["id"], transport.name, t)
             try:
                 note = transport.send(bytes(m["raw"]), msgid=m["msgid"], sender=s.sender.address,
@@ -317,9 +324,12 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult) ->
                     down = str(e)
                 aid = None
                 continue
-            nxt_id = todo[i + 1]["id"] if i + 1 < len(todo) else None
+            stopping = stop()
+            nxt_id = todo[i + 1]["id"] if i + 1 < len(todo) and not stopping else None
             aid = ledger.sent(m["id"], aid, t, note, then=nxt_id, transport=transport.name)
             res.sent.append({**info, "note": note})
+            if stopping:
+                break
     finally:
         if own:
             transport.close()

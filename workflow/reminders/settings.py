@@ -14,7 +14,7 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..errors import InputError, Problem, ProblemList
 from ..plan import yamlsource
@@ -34,6 +34,9 @@ class Smtp(Model):
     port: int | None = Field(None, ge=1, le=65535, description="Cổng; mặc định 465 (ssl), 587 (starttls), 25 (none)")
     security: str = Field(
         "starttls", description="Mã hóa kết nối: ssl, starttls hoặc none (chỉ dùng với máy chủ nội bộ)")
+    allow_plaintext_auth: bool = Field(False, description=(
+        "Cho phép đăng nhập khi security: none (mật khẩu đi qua mạng không mã hóa); chỉ bật khi "
+        "máy chủ thư ở ngay trên máy này"))
     user: str | None = Field(None, description="Tên đăng nhập; để trống nếu máy chủ không cần đăng nhập. "
                                                "Mật khẩu KHÔNG ghi ở đây: đặt biến môi trường "
                                                "KEHOACH_SMTP_PASSWORD hoặc lưu trong keyring")
@@ -54,6 +57,18 @@ class Smtp(Model):
     def _security(cls, v: str) -> str:
         if v not in SECURITY:
             raise ValueError(f"'{v}' không hợp lệ; dùng một trong: {', '.join(SECURITY)}")
+        return v
+
+    @field_validator("user")
+    @classmethod
+    def _no_plaintext_login(cls, v: str | None, info: ValidationInfo) -> str | None:
+        # smtplib would send the login and password in the clear (AUTH PLAIN/LOGIN is only
+        # base64): anyone on the network path could read them.
+        if v and info.data.get("security") == "none" and not info.data.get("allow_plaintext_auth"):
+            raise ValueError(
+                "đăng nhập máy chủ thư qua kết nối không mã hóa (security: none) sẽ để lộ mật "
+                "khẩu trên mạng; dùng security: starttls hoặc ssl, hoặc — chỉ khi máy chủ thư ở "
+                "ngay trên máy này — ghi thêm allow_plaintext_auth: true trong smtp")
         return v
 
     @property

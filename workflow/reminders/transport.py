@@ -22,6 +22,7 @@ import socket
 import ssl
 from pathlib import Path
 
+from ..errors import InputError, Problem
 from .settings import Settings
 
 
@@ -88,6 +89,10 @@ class SmtpTransport:
         import yagmail
 
         s = settings.smtp
+        if s.user and s.security == "none" and not s.allow_plaintext_auth:  # settings refuse it too
+            raise InputError(Problem(file="<cấu hình>", field="smtp.user", message=(
+                "không đăng nhập máy chủ thư qua kết nối không mã hóa (security: none) khi "
+                "smtp.allow_plaintext_auth chưa bật")))
         tls = tls_context(settings) if s.security != "none" else None
         self.client = yagmail.SMTP(
             user=s.user or settings.sender.address, password=password, host=s.host,

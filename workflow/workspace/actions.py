@@ -101,8 +101,8 @@ def diff_versions(ws: Workspace, name: str, old: int, new: int | None):
 def draft_amendment(ws: Workspace, name: str, old: int, new: int | None) -> Path:
     """The công văn "V/v điều chỉnh Kế hoạch …" for the changes from version ``old`` to
     ``new``, written into ``out/<name>/``. Raises :class:`InputError` when nothing changed."""
-    from ..documents.templates import user_dirs
     from ..documents.amendment import draft_amendment as draft
+    from ..documents.templates import user_dirs
 
     d = diff_versions(ws, name, old, new)
     if not d.changes:
