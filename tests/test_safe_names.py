@@ -210,7 +210,7 @@ def test_overdue_letters_refuse_a_link_and_write_none(tmp_path, capsys):
     out = tmp_path / "don-doc"
     out.mkdir()
     (out / "plan-don-doc-pgddt.docx").symlink_to(victim)
-    rc = main(["overdue", str(plan), "--on", "2024-10-15", "--draft", "-o", str(out)])
+    rc = main(["overdue", str(plan), "--on", "2024-10-15", "--draft", "--all-late", "-o", str(out)])
     _assert_refused(rc, capsys.readouterr().err, victim)
     assert sorted(p.name for p in out.iterdir()) == ["plan-don-doc-pgddt.docx"]
 
