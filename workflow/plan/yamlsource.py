@@ -101,18 +101,16 @@ def load(path: str | Path, *, display: str | None = None) -> tuple[object, Posit
         raise InputError(Problem(file=name, message="đây là thư mục, không phải tệp YAML")) from None
     except OSError as e:
         raise InputError(Problem(file=name, message=f"không đọc được tệp ({e.strerror})")) from None
-    key = (name, hashlib.sha1(raw).digest())
-    if key not in _CACHE:
-        if len(_CACHE) >= 32:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _parse_bytes(raw, name)
-    return _CACHE[key]
+    return _cached(raw, name)
 
 
 def load_text(text: str, name: str) -> tuple[object, Positions]:
     """Like :func:`load` for text in memory (an edit not yet written), with the same size
     limit and cache."""
-    raw = text.encode("utf-8")
+    return _cached(text.encode("utf-8"), name)
+
+
+def _cached(raw: bytes, name: str) -> tuple[object, Positions]:
     key = (name, hashlib.sha1(raw).digest())
     if key not in _CACHE:
         if len(_CACHE) >= 32:

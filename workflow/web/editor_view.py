@@ -29,14 +29,10 @@ def fid(path: tuple | str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9_]+", "-", key).strip("-")
 
 
-@dataclass
-class Field:
+class _AtPath:
+    """Something of the form that stands for the plan's field at ``self.path``."""
+
     path: tuple
-    kind: str           # text | area | int | bool | lines | units | unit | phrases
-    label: str          # what the user reads beside it
-    value: object
-    where: str = ""     # "Phòng GDĐT › nhiệm vụ 3", for the problem list
-    text_key: str = ""  # phrases: the key of the task sentence they appear in
 
     @property
     def key(self) -> str:
@@ -46,13 +42,24 @@ class Field:
     def id(self) -> str:
         return fid(self.path)
 
+
+@dataclass
+class Field(_AtPath):
+    path: tuple
+    kind: str           # text | area | int | bool | lines | units | unit | phrases
+    label: str          # what the user reads beside it
+    value: object
+    where: str = ""     # "Phòng GDĐT › nhiệm vụ 3", for the problem list
+    text_key: str = ""  # phrases: the key of the task sentence they appear in
+
+
     def phrases(self) -> list[str]:
         v = self.value
         return [v] if isinstance(v, str) else [str(x) for x in v] if isinstance(v, list) else []
 
 
 @dataclass
-class Row:
+class Row(_AtPath):
     """A block of a section or of a unit part: a task, or prose."""
 
     path: tuple
@@ -65,17 +72,10 @@ class Row:
     ongoing: Field | None = None
     children: list[Row] = field(default_factory=list)
 
-    @property
-    def key(self) -> str:
-        return format_path(self.path)
-
-    @property
-    def id(self) -> str:
-        return fid(self.path)
 
 
 @dataclass
-class Part:
+class Part(_AtPath):
     path: tuple
     index: int
     unit: Field
@@ -83,13 +83,6 @@ class Part:
     rows: list[Row]
     label: str
 
-    @property
-    def key(self) -> str:
-        return format_path(self.path)
-
-    @property
-    def id(self) -> str:
-        return fid(self.path)
 
 
 @dataclass
