@@ -21,6 +21,7 @@ def document_context(doc: Document, *, issuer_name: str = "") -> dict:
         "issuing_body": doc.issuing_body.upper(),
         "number": number,
         "number_text": vnformat.doc_number(number),
+        "ref": vnformat.doc_ref(doc.type, number, doc.symbol),  # "Kế hoạch số …/KH-BCĐ", unbreakable
         "symbol": doc.symbol,
         "place": doc.place,
         "date_text": vnformat.doc_date(d.day, d.month, d.year),

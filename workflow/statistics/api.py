@@ -121,7 +121,7 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
         res.notes.append(f"Lưu ý: {len(used)} tiêu chí dùng ngưỡng chưa đối chiếu văn bản gốc "
                          f"(confirmed: false); xem: kehoach criteria show {cs.name}")
     doc_ctx = document_context(document, issuer_name=document.issuer_name or "")
-    doc_ref = (f"(Kèm theo {document.type} số {doc_ctx['number_text']}/{document.symbol} "
+    doc_ref = (f"(Kèm theo {doc_ctx['ref']} "
                f"{doc_ctx['date_text']} của {doc_ctx['issuer_name']})")
     with tempfile.TemporaryDirectory(prefix="kehoach-charts-") as tmp:
         chart_files = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..reproducible import fix_zip_times
 from . import baocao, congvan, kehoach
 
 TEMPLATES = {
@@ -20,6 +21,7 @@ def main(argv: list[str]) -> int:
         out = root / rel
         out.parent.mkdir(parents=True, exist_ok=True)
         build(out)
+        fix_zip_times(out)  # an unchanged template keeps its bytes (and its git history)
         print(out)
     return 0
 

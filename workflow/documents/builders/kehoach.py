@@ -36,7 +36,7 @@ def schedule_annex(doc) -> None:
     p.add_run().add_break(WD_BREAK.PAGE)
     para(doc, "Phụ lục", "KH Annex Title")
     para(doc, "LỊCH TRÌNH THỰC HIỆN", "KH Annex Title")
-    para(doc, "(Kèm theo {{ doc.type }} số {{ doc.number_text }}/{{ doc.symbol }} "
+    para(doc, "(Kèm theo {{ doc.ref }} "
               "{{ doc.date_text }} của {{ doc.issuer_name }})", "KH Annex Note")
     ooxml.rule(doc, 40, TEXT_WIDTH_MM)
     t = doc.add_table(rows=3, cols=4)
