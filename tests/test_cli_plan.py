@@ -220,3 +220,18 @@ def test_one_day_deadline_on_a_sunday_warns_once(tmp_path, capsys):
     main(["check", str(plan), "--json"])
     msgs = [w["message"] for w in json.loads(capsys.readouterr().out)["warnings"] if "03/11/2024" in w["message"]]
     assert len(msgs) == 1 and "Chủ nhật" in msgs[0]
+
+
+@pytest.mark.parametrize("args", [["remind", "plan"], ["agenda"]])  # outputs longer than a pipe holds
+def test_a_reader_that_stops_early_is_no_failure(args):
+    """`kehoach … | head -1`: the closed pipe ends the command quietly, exit 0."""
+    plan = Path(__file__).resolve().parent.parent / "config" / "plans" / "ba-dinh-2024.yaml"
+    extra = ["--from", "2024-01-01", "--to", "2024-12-31"] if args == ["agenda"] else []
+    cmd = [sys.executable, "-c", "import sys; from workflow.cli import main; sys.exit(main())",
+           *args, str(plan), *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away after one line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert "Traceback" not in err and "Exception ignored" not in err and "lỗi" not in err, err

@@ -152,6 +152,12 @@ def _main(argv: list[str] | None) -> int:
     try:
         rc = app.main(args=argv, prog_name="kehoach", standalone_mode=False)
         return rc if isinstance(rc, int) else 0
+    except SystemExit as e:
+        # click turns a closed pipe into exit 1, after swapping in its flush-pacifying
+        # wrapper; a reader that stopped early (`kehoach … | head`) is no failure.
+        if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
+            return _pipe_closed()
+        raise
     except KehoachError as e:
         for p in e.problems:
             click.echo(f"lỗi: {p}" if p.severity == "error" else str(p), err=True)
@@ -176,15 +182,23 @@ def _main(argv: list[str] | None) -> int:
         click.echo("Đã dừng.", err=True)
         return 130
     except BrokenPipeError:
-        # The reader went away (`kehoach … | head`): nothing more to say to it. Python would
-        # complain again when it flushes stdout at exit, so stdout now goes nowhere.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return _pipe_closed()
     except OSError as e:
         # A file or folder the user named cannot be read or written (e.g. -o is a file).
         where = e.filename or ""
         click.echo(f"lỗi: {where}: {os_reason(e)}" if where else f"lỗi: {os_reason(e)}", err=True)
         return EXIT_BAD_INPUT
+
+
+
+def _pipe_closed() -> int:
+    """The reader went away (`kehoach … | head`): nothing more to say to it. Python would
+    complain again when it flushes stdout at exit, so stdout now goes nowhere."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 if __name__ == "__main__":
