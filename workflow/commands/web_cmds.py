@@ -71,7 +71,9 @@ class WebCommand(click.Command):
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Cổng")
 @click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt")
 @click.option("--init", is_flag=True, help="Tạo THƯ_MỤC mới với kế hoạch mẫu rồi mở")
-def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool):
+@click.option("--no-scheduler", is_flag=True,
+              help="Không chạy bộ gửi thư nhắc việc cùng trang web (khi đã có remind serve hay cron)")
+def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool, no_scheduler: bool):
     import threading
     import webbrowser
 
@@ -87,10 +89,30 @@ def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool)
         raise UsageError(Problem(file="<dòng lệnh>", field="--host", message=(
             f"không mở cho máy khác ({host}) khi chưa có tài khoản nào: ai trong mạng cũng sửa được "
             f"kế hoạch. Tạo tài khoản trước: kehoach web user add TÊN -w {root}")))
-    app = create_app(ws.root)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
+    from ..workspace.followup import FollowUp
+
+    fu = FollowUp(ws, local_url=url.rstrip("/"))
+    if fu.public_url and not Accounts(ws.state).exist():
+        raise UsageError(Problem(file=str(fu.settings_path), field="web.public_url", message=(
+            f"đã khai báo web.public_url ({fu.public_url}): các đơn vị mở trang qua mạng, nên các trang "
+            f"của văn phòng phải có đăng nhập. Tạo tài khoản trước: kehoach web user add TÊN -w {root}")))
+    scheduler = None
+    if not no_scheduler:
+        from ..reminders.server import Scheduler
+
+        scheduler = Scheduler(db=fu.ledger, settings=fu.settings(), links=fu.mail_link,
+                              report=_report_wake)
+        try:
+            scheduler.start()
+        except InputError as e:
+            raise InputError(Problem(file=e.problems[0].file, message=(
+                e.problems[0].message + "; hoặc chạy kehoach web với --no-scheduler"))) from None
+    app = create_app(ws.root, local_url=url.rstrip("/"), scheduler=scheduler)
     click.echo(f"kehoach web: {ws.root} — mở {url} (dừng: Ctrl+C)")
+    if scheduler is not None:
+        click.echo(f"Nhắc việc: gửi thư đến hạn theo sổ {fu.ws.display(fu.ledger)} (tắt: --no-scheduler).")
     if not no_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
@@ -100,8 +122,19 @@ def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool)
         server.run()
     except OSError as e:
         raise InputError(Problem(file=url, message=f"không mở được cổng {port}: {e.strerror}")) from None
+    finally:
+        if scheduler is not None:
+            scheduler.stop()  # the mail in flight is finished first
     if not server.started:
         raise InputError(Problem(file=url, message=f"không mở được {host}:{port} (cổng đang bận?)"))
+
+
+def _report_wake(res, nxt) -> None:
+    """A wake of the reminder service inside kehoach web: say what went, in one line."""
+    if isinstance(res, Exception):
+        click.echo(f"Nhắc việc: lỗi {res}", err=True)
+    elif res.sent or res.failed:
+        click.echo(f"Nhắc việc: đã gửi {len(res.sent)} thư, lỗi {len(res.failed)}.")
 
 
 @click.group(help="Tài khoản đăng nhập của trình soạn (cần khi mở cho máy khác).")

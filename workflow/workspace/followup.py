@@ -264,3 +264,27 @@ def signature(paths) -> tuple:
 def _nowhere() -> NotFound:
     # One answer for a guessed token, a revoked one, another year, another unit's task.
     return NotFound(Problem(file="trang", message="không có trang này"))
+
+
+def for_plan(plan_path: str | Path) -> tuple[FollowUp, str] | None:
+    """The follow-up of the workspace holding ``plan_path`` (``<folder>/plans/<name>.yaml``)
+    and the plan's name, or None when the file is not in a workspace."""
+    p = Path(plan_path).resolve()
+    if p.suffix != ".yaml" or p.parent.name != "plans":
+        return None
+    try:
+        return FollowUp(Workspace(p.parent.parent)), p.stem
+    except InputError:
+        return None
+
+
+def for_ledger(db: str | Path) -> FollowUp | None:
+    """The follow-up of the workspace whose ledger is ``db`` (``<folder>/.kehoach/…``), or
+    None: the commands then print the units' links and read the store the web writes."""
+    d = Path(db).resolve()
+    if d.parent.name != ".kehoach" or not (d.parent.parent / "plans").is_dir():
+        return None
+    try:
+        return FollowUp(Workspace(d.parent.parent))
+    except InputError:
+        return None
