@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import datetime, time
 from pathlib import Path
 
 import click
 
 from ..errors import InputError, Problem, UsageError
+from .common import MOMENT
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -73,7 +75,10 @@ class WebCommand(click.Command):
 @click.option("--init", is_flag=True, help="Tạo THƯ_MỤC mới với kế hoạch mẫu rồi mở")
 @click.option("--no-scheduler", is_flag=True,
               help="Không chạy bộ gửi thư nhắc việc cùng trang web (khi đã có remind serve hay cron)")
-def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool, no_scheduler: bool):
+@click.option("--now", "now", type=MOMENT, default=None,
+              help="Coi như bây giờ là thời điểm này (2024-10-20 hoặc 2024-10-20T07:30), để thử với kế hoạch năm cũ")
+def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool, no_scheduler: bool,
+        now):
     import threading
     import webbrowser
 
@@ -93,7 +98,9 @@ def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool,
     url = f"http://{shown}:{port}/"
     from ..workspace.followup import FollowUp
 
-    fu = FollowUp(ws, local_url=url.rstrip("/"))
+    if now is not None and not isinstance(now, datetime):
+        now = datetime.combine(now, time(8, 0))
+    fu = FollowUp(ws, local_url=url.rstrip("/"), now=now)
     if fu.public_url and not Accounts(ws.state).exist():
         raise UsageError(Problem(file=str(fu.settings_path), field="web.public_url", message=(
             f"đã khai báo web.public_url ({fu.public_url}): các đơn vị mở trang qua mạng, nên các trang "
@@ -103,13 +110,13 @@ def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool,
         from ..reminders.server import Scheduler
 
         scheduler = Scheduler(db=fu.ledger, settings=fu.settings(), links=fu.mail_link,
-                              report=_report_wake)
+                              report=_report_wake, now=fu.now() if now is not None else None)
         try:
             scheduler.start()
         except InputError as e:
             raise InputError(Problem(file=e.problems[0].file, message=(
                 e.problems[0].message + "; hoặc chạy kehoach web với --no-scheduler"))) from None
-    app = create_app(ws.root, local_url=url.rstrip("/"), scheduler=scheduler)
+    app = create_app(ws.root, scheduler=scheduler, followup=fu)
     click.echo(f"kehoach web: {ws.root} — mở {url} (dừng: Ctrl+C)")
     if scheduler is not None:
         click.echo(f"Nhắc việc: gửi thư đến hạn theo sổ {fu.ws.display(fu.ledger)} (tắt: --no-scheduler).")

@@ -42,11 +42,13 @@ async def _lifespan(app):
     yield
 
 
-def create_app(root: str | Path, *, local_url: str | None = None, scheduler=None) -> Starlette:
+def create_app(root: str | Path, *, local_url: str | None = None, scheduler=None,
+               now=None, followup=None) -> Starlette:
     """The application serving workspace ``root``. Raises :class:`InputError` if ``root``
     is not a workspace. ``local_url`` is where it listens (for the units' links when the
     settings name no ``web.public_url``); ``scheduler`` the reminder service running beside
-    it, if any (:class:`~workflow.reminders.server.Scheduler`, started by the caller)."""
+    it, if any (:class:`~workflow.reminders.server.Scheduler`, started by the caller);
+    ``now`` the follow-up's clock (``kehoach web --now``), or ``followup`` one made already."""
     import importlib
 
     from ..workspace.feeds import Feeds
@@ -74,7 +76,7 @@ def create_app(root: str | Path, *, local_url: str | None = None, scheduler=None
         lifespan=_lifespan,
     )
     app.state.ws = ws
-    app.state.followup = FollowUp(ws, local_url=local_url)
+    app.state.followup = followup or FollowUp(ws, local_url=local_url, now=now)
     app.state.feeds = Feeds(app.state.followup)
     app.state.scheduler = scheduler
     app.state.accounts = accounts

@@ -49,10 +49,13 @@ class _Cached:
 
 class FollowUp:
     """The follow-up of workspace ``ws``. ``local_url`` is where ``kehoach web`` listens,
-    used for links when the settings name no ``web.public_url``."""
+    used for links when the settings name no ``web.public_url``; ``now`` sets the clock to
+    that moment (it runs on from there), as ``remind --now`` does: to try and demonstrate a
+    past year's plan."""
 
-    def __init__(self, ws: Workspace, *, local_url: str | None = None):
+    def __init__(self, ws: Workspace, *, local_url: str | None = None, now: datetime | None = None):
         self.ws = ws
+        self._offset = None if now is None else (now, datetime.now(now.tzinfo))
         self.store = Store(ws.state / STORE_NAME)
         self.ledger = ws.state / LEDGER_NAME
         self.local_url = local_url or DEFAULT_LOCAL
@@ -92,8 +95,16 @@ class FollowUp:
             self._key = tokens.load_key(self.ws.state)
         return self._key
 
+    def now(self) -> datetime:
+        tz = self.settings().tz
+        if self._offset is None:
+            return datetime.now(tz)
+        start, real = self._offset
+        start = start if start.tzinfo else start.replace(tzinfo=tz)
+        return (start + (datetime.now(real.tzinfo) - real)).astimezone(tz)
+
     def today(self) -> date:
-        return datetime.now(self.settings().tz).date()
+        return self.now().date()
 
     # --- plans ---------------------------------------------------------------------------
 
@@ -243,7 +254,7 @@ class FollowUp:
         from ..reminders.service import sync_plan
 
         return sync_plan(plan=self.followed(name), status=self.status(name), db=self.ledger,
-                         settings=self.settings())
+                         settings=self.settings(), now=self.now())
 
     def sync_if_on(self, name: str):
         return self.sync(name) if self.in_ledger(name) else None

@@ -20,6 +20,7 @@ from ..session import current_user
 from .month import day_param
 from .plans import go
 
+KINDS = {".docx": "Báo cáo (Word, có biểu đồ)", ".xlsx": "Bảng kết quả đánh giá (Excel)"}
 CRITERIA = (("nd20-2014", "Nghị định 20/2014/NĐ-CP"), ("2025", "Quy định từ ngày 01/7/2025"))
 
 
@@ -37,7 +38,9 @@ def _view(fu, name: str) -> dict:
             ev = figures.evaluation_rows(figures.evaluation(fu, name))
         except InputError as e:
             ev_error = "; ".join(p.message for p in e.problems[:3])
-    reports = [o for o in actions.outputs(fu.ws, name) if "/bao-cao/" in o.rel]
+    folder = fu.ws.out_dir(name) / "bao-cao"
+    reports = [actions.Output(fu.ws.display(p), p.name, KINDS[p.suffix], p.stat().st_size)
+               for p in sorted(folder.glob("*")) if p.suffix in KINDS and p.is_file()] if folder.is_dir() else []
     return {"lp": lp, "c": c, "subs": subs, "stats": stats, "candidates": candidates, "ev": ev,
             "ev_error": ev_error, "reports": reports, "criteria": CRITERIA, "today": fu.today(),
             "previous_default": next((s for s in stats if str(lp.year - 1) in s), "")}
