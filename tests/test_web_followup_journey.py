@@ -100,6 +100,7 @@ def test_unit_reports_done_and_the_office_follows(site, browser, smtp, tmp_path)
     assert unit.get_by_role("heading", level=1).inner_text() == "UBND phường Kim Mã"
     card = unit.locator(f"#nv-{TASK}")
     assert "Còn 11 ngày" in card.inner_text()
+    assert unit.locator("article.task").first.get_attribute("class") == "task st-late"  # late first
     shot(unit, "theo-doi-02-trang-don-vi")
     card.get_by_text("Báo “Đã hoàn thành”").click()
     card.get_by_label("Ngày hoàn thành").fill("2024-10-18")
@@ -175,6 +176,7 @@ def test_unit_reports_done_and_the_office_follows(site, browser, smtp, tmp_path)
     office.goto(f"{url}/ke-hoach/{PLAN}/lich-thang?thang=2024-10&ngay=2024-11-05")
     late = office.locator("table.month .mark.st-late", has_text="Điều tra")
     assert "▲" in late.inner_text() and "1/14 đơn vị đã xong" in late.inner_text()
+    late.scroll_into_view_if_needed()
     shot(office, "theo-doi-07-lich-thang")
 
     # the feed, fetched twice: the second answer is 304
@@ -245,7 +247,10 @@ def test_units_send_october_figures_and_the_office_downloads_the_report(site, br
     office.get_by_role("button", name="Dựng Báo cáo từ số liệu đã gửi").click()
     office.wait_for_url(re.compile(r"msg="), timeout=60000)
     assert "Đã dựng Báo cáo" in office.locator(".flash").inner_text()
-    shot(office, "so-lieu-04-bao-cao")
+    office.locator("table.evaluation").scroll_into_view_if_needed()
+    shot(office, "so-lieu-04-danh-gia")
+    office.get_by_role("heading", name="Báo cáo").scroll_into_view_if_needed()
+    shot(office, "so-lieu-05-bao-cao")
     with office.expect_download() as dl:
         office.get_by_role("link", name="bao-cao-pcgd-xmc-2024.docx").click()
     doc = Document(dl.value.path())

@@ -12,7 +12,6 @@ their own; a workbook accepted from a unit is recorded as that unit's report of 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -72,7 +71,7 @@ def open_collection(store: Store, plan: str, *, year: int, criteria: str, start:
                     deadline: date, units: list[str], previous: str | None, by: str) -> Collection:
     """Open (or re-open with new terms) the plan's collection; the previous one, if any,
     is closed. The caller checks the deadline and the units."""
-    now = int(time.time())
+    now = store.now()
     with store.tx() as con:
         con.execute("UPDATE collections SET closed_at=?, closed_by=? WHERE plan=? AND closed_at IS NULL",
                     (now, by, plan))
@@ -90,7 +89,7 @@ def open_collection(store: Store, plan: str, *, year: int, criteria: str, start:
 def close_collection(store: Store, plan: str, *, by: str) -> bool:
     with store.tx() as con:
         n = con.execute("UPDATE collections SET closed_at=?, closed_by=? WHERE plan=? AND closed_at IS NULL",
-                        (int(time.time()), by, plan)).rowcount
+                        (store.now(), by, plan)).rowcount
         if n:
             store.log(con, plan, "dong-thu-so-lieu", by, task=TASK_ID)
     return bool(n)
@@ -112,7 +111,7 @@ def submit(store: Store, c: Collection, unit: str, *, name: str, attachment: int
         sid = con.execute(
             "INSERT INTO submissions(collection, unit, at, name, attachment, ok, problems, row) "
             "VALUES (?,?,?,?,?,?,?,?)",
-            (c.id, unit, int(time.time()), name, attachment, int(ok),
+            (c.id, unit, store.now(), name, attachment, int(ok),
              json.dumps(problems, ensure_ascii=False), json.dumps(row, ensure_ascii=False) if row else None)
         ).lastrowid
         if ok:

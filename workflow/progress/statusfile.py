@@ -94,9 +94,9 @@ def import_status(store: Store, plan: str, lp: LoadedPlan, path: str | Path, *, 
         if replace:
             for key, r in current.items():
                 if key not in wanted and r.counts:
-                    con.execute("UPDATE reports SET state='reopened', decided_at=strftime('%s','now'), "
-                                "decided_by=?, decision_note=? WHERE id=?",
-                                (f"tệp {name}", "tệp trạng thái không còn ghi việc này", r.id))
+                    con.execute("UPDATE reports SET state='reopened', decided_at=?, decided_by=?, "
+                                "decision_note=? WHERE id=?",
+                                (store.now(), f"tệp {name}", "tệp trạng thái không còn ghi việc này", r.id))
                     store.log(con, plan, "mo-lai", f"tệp {name}", "tệp trạng thái không còn ghi việc này",
                               task=r.task, unit=r.unit)
                     res.reopened.append(key)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -104,9 +104,13 @@ class Store:
     """The store at ``path`` (created on first use). Each call is its own short
     transaction, so many requests and processes may use one store at once."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time):
         self.path = Path(path)
+        self.clock = clock   # what "now" is (kehoach web --now shifts it)
         self._ready = False
+
+    def now(self) -> int:
+        return int(self.clock())
 
     @contextmanager
     def db(self) -> Iterator[sqlite3.Connection]:
@@ -133,12 +137,10 @@ class Store:
                 raise
             con.execute("COMMIT")
 
-    @staticmethod
-    def log(con, plan: str, action: str, by: str, detail: str = "", *, task=None, unit=None,
-            at: int | None = None) -> None:
+    def log(self, con, plan: str, action: str, by: str, detail: str = "", *, task=None,
+            unit=None) -> None:
         con.execute("INSERT INTO history(at, plan, task, unit, action, by, detail) "
-                    "VALUES (?,?,?,?,?,?,?)", (at or int(time.time()), plan, task, unit, action,
-                                               by, detail))
+                    "VALUES (?,?,?,?,?,?,?)", (self.now(), plan, task, unit, action, by, detail))
 
     # --- links ---------------------------------------------------------------------------
 
@@ -146,7 +148,7 @@ class Store:
         """A new link for (plan, unit), revoking the one it had; returns the token."""
         nonce = tokens.new_nonce()
         token = tokens.derive(key, plan, unit, nonce)
-        now = int(time.time())
+        now = self.now()
         with self.tx() as con:
             old = con.execute("UPDATE links SET revoked_at=?, revoked_by=? WHERE plan=? AND unit=? "
                               "AND revoked_at IS NULL", (now, by, plan, unit)).rowcount
@@ -180,7 +182,7 @@ class Store:
     def revoke(self, plan: str, unit: str, by: str) -> bool:
         with self.tx() as con:
             n = con.execute("UPDATE links SET revoked_at=?, revoked_by=? WHERE plan=? AND unit=? "
-                            "AND revoked_at IS NULL", (int(time.time()), by, plan, unit)).rowcount
+                            "AND revoked_at IS NULL", (self.now(), by, plan, unit)).rowcount
             if n:
                 self.log(con, plan, "thu-hoi-lien-ket", by, unit=unit)
         return bool(n)
@@ -209,7 +211,7 @@ class Store:
         rid = con.execute(
             "INSERT INTO reports(plan, task, unit, done_on, note, attachment, at, by, source, state) "
             "VALUES (?,?,?,?,?,?,?,?,?, 'reported')",
-            (plan, task, unit or "", done_on.isoformat(), note, attachment, int(time.time()), by,
+            (plan, task, unit or "", done_on.isoformat(), note, attachment, self.now(), by,
              source)).lastrowid
         self.log(con, plan, "bao-hoan-thanh", by, f"ngày {done_on:%d/%m/%Y}" + (f": {note}" if note else ""),
                  task=task, unit=unit or "")
@@ -224,7 +226,7 @@ class Store:
             if r is None:
                 raise KeyError(report_id)
             con.execute("UPDATE reports SET state=?, decided_at=?, decided_by=?, decision_note=? "
-                        "WHERE id=?", (state, int(time.time()), by, note, report_id))
+                        "WHERE id=?", (state, self.now(), by, note, report_id))
             self.log(con, r["plan"], "xac-nhan" if state == "confirmed" else "mo-lai", by, note,
                      task=r["task"], unit=r["unit"])
             r = con.execute("SELECT * FROM reports WHERE id=?", (report_id,)).fetchone()
@@ -269,7 +271,7 @@ class Store:
             return con.execute(
                 "INSERT INTO attachments(plan, unit, sha256, size, kind, name, stored, at) "
                 "VALUES (?,?,?,?,?,?,?,?)",
-                (plan, unit, sha256, size, kind, name, stored, int(time.time()))).lastrowid
+                (plan, unit, sha256, size, kind, name, stored, self.now())).lastrowid
 
     def attachment(self, aid: int) -> sqlite3.Row | None:
         with self.db() as con:

@@ -41,7 +41,7 @@ class Item:
     ob: Obligation
     state: str
     words: str          # "Đã xong ngày 21/10/2024", "Quá hạn 5 ngày", "Còn 3 ngày" …
-    role: str           # "Chủ trì", "Phối hợp", "Chủ trì (thuộc UBND các phường)"
+    role: str           # "Chủ trì", "Phối hợp", "Chủ trì (giao cho UBND các phường)"
     dates: list[str]    # each dated period, "05/09/2024 – 30/09/2024"
     report: object = None   # the current store report of this (task, unit), if any
 
@@ -87,7 +87,7 @@ def unit_items(lp: LoadedPlan, obs: list[Obligation], unit: str, on: date,
         if o.unit != unit:
             continue
         st = state_of(lp, o, on)
-        role = ROLE_NAMES[o.role] + (f" (thuộc {lp.unit_label(o.via)})" if o.via else "")
+        role = ROLE_NAMES[o.role] + (f" (giao cho {lp.unit_label(o.via)})" if o.via else "")
         shown = [_period(p) for _, p in o.occurrences()][:6]
         rep = reports.get((o.task.id, unit)) or (reports.get((o.task.id, o.via)) if o.via else None) \
             or reports.get((o.task.id, ""))

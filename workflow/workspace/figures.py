@@ -262,8 +262,13 @@ def evaluation_rows(ev) -> dict:
         units.append({"name": u.name, "dbkk": u.unit.dbkk, "levels": levels, "misses": misses,
                       "unconfirmed": any(not c.confirmed for c in u.checks)})
     parents = [{"lines": parent_lines(p, cs, show_all=True),
-                "unconfirmed": any(not s.confirmed for s in p.shares)}
+                "unconfirmed": sorted({s.id for s in p.shares if not s.confirmed})}
                for p in ev.parents + ([ev.top] if ev.top else [])]
+    used = {}
+    for u in ev.units:
+        for c in u.checks:
+            if not c.confirmed and c.kind == "rate":
+                used.setdefault(c.id, f"{c.id}: {c.text} (ngưỡng {threshold(c.threshold)})")
     return {"programmes": [p.short for p in cs.programmes], "units": units, "parents": parents,
-            "unconfirmed": sum(1 for _, _, c in cs.criteria() if not c.confirmed),
-            "criteria": cs.name, "sample": ev.figures.sample}
+            "unconfirmed": [used[k] for k in sorted(used)], "criteria": cs.name,
+            "sample": ev.figures.sample}

@@ -56,7 +56,7 @@ class FollowUp:
     def __init__(self, ws: Workspace, *, local_url: str | None = None, now: datetime | None = None):
         self.ws = ws
         self._offset = None if now is None else (now, datetime.now(now.tzinfo))
-        self.store = Store(ws.state / STORE_NAME)
+        self.store = Store(ws.state / STORE_NAME, clock=lambda: self.now().timestamp())
         self.ledger = ws.state / LEDGER_NAME
         self.local_url = local_url or DEFAULT_LOCAL
         self._plans: dict[str, _Cached] = {}

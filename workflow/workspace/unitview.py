@@ -44,8 +44,9 @@ def unit_view(fu, name: str, unit: str, token: str) -> UnitView:
     today = fu.today()
     reports = {(r.task, r.unit): r for r in fu.store.current(name)}
     items = unit_items(lp, obs, unit, today, reports)
-    # the figures task last: it is a request of the office, not a task of the plan
-    items.sort(key=lambda i: i.task.id == collect.TASK_ID)
+    # what needs doing first: late, then due (soonest first), then ongoing, then done
+    order = {"late": 0, "due": 1, "open": 2, "done": 3}
+    items.sort(key=lambda i: (order[i.state], i.ob.due or date.max, i.task.order))
     c = fu.collection(name)
     sub = None
     if c is not None and c.open and unit in c.units:

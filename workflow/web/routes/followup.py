@@ -65,7 +65,10 @@ async def decide(request: Request):
     r = await run_in_threadpool(fu.decide, name, rid, action, by=office(current_user(request)),
                                 note=str(form.get("note") or ""))
     what = "Đã xác nhận" if action == "confirmed" else "Đã mở lại (nhắc việc tiếp tục)"
-    return go(f"/ke-hoach/{name}/theo-doi", f"{what}: {r.task} — {r.unit or 'cả nhiệm vụ'}.")
+    lp = fu.followed(name)
+    task = next((t.summary for t in lp.tasks if t.id == r.task), r.task)
+    return go(f"/ke-hoach/{name}/theo-doi",
+              f"{what}: {task} — {lp.unit_label(r.unit) if r.unit else 'cả nhiệm vụ'}.")
 
 
 async def reissue(request: Request):
