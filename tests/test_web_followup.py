@@ -18,7 +18,7 @@ import httpx2 as httpx
 import pytest
 import yaml
 
-from tests.web_helpers import client, csrf_of, free_port, serve, workspace
+from tests.web_helpers import csrf_of, free_port, serve, workspace
 
 PLAN = "ba-dinh-2024"
 NOW = datetime(2024, 10, 20, 9, 0)
@@ -167,7 +167,7 @@ def test_uploads_are_judged_by_content_quarantined_and_only_downloaded(app, ws):
     assert "bien%20ban.pdf" in r.headers["content-disposition"] and ".." not in r.headers["content-disposition"]
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "sandbox" in r.headers["content-security-policy"]
-    assert app.get(f"/ke-hoach/ba-dinh-2024-b/tep-don-vi/1").status_code == 404   # not that plan's
+    assert app.get("/ke-hoach/ba-dinh-2024-b/tep-don-vi/1").status_code == 404   # not that plan's
 
 
 def test_a_report_in_the_future_or_a_long_note_is_refused(app):

@@ -38,6 +38,7 @@ class Feeds:
         self.fu = fu
         self._cache: dict[str, tuple[tuple, dict[str, Feed]]] = {}
         self._lock = threading.Lock()
+        self._building = threading.Lock()  # one build at a time: the others wait and reuse it
 
     def feed(self, name: str, unit: str) -> Feed:
         """The calendar of ``unit`` (or ``tat-ca``) of plan ``name``; :class:`NotFound` for a
@@ -50,14 +51,24 @@ class Feeds:
         with self._lock:
             hit = self._cache.get(name)
         if hit is None or hit[0] != sig:
-            feeds = self._build(name, lp)
-            with self._lock:
-                self._cache[name] = (sig, feeds)
-            hit = (sig, feeds)
-        try:
-            return hit[1][unit]
-        except KeyError:
-            raise NotFound(Problem(file="lịch", message="không có lịch này")) from None
+            with self._building:
+                with self._lock:
+                    hit = self._cache.get(name)
+                if hit is None or hit[0] != sig:
+                    hit = (sig, self._build(name, lp))
+                    with self._lock:
+                        self._cache[name] = hit
+        feeds = hit[1]
+        if unit not in feeds:
+            if unit not in lp.units:
+                raise NotFound(Problem(file="lịch", message="không có lịch này"))
+            # a unit with no dated task yet: an empty calendar it can subscribe to all the same
+            from ..calendars.ics import calendar_bytes
+
+            body = calendar_bytes(lp, unit, [], {"events": {}})
+            etag = hashlib.sha256(body).hexdigest()[:32]
+            feeds[unit] = Feed(body, f'"{etag}"', datetime(lp.year, 1, 1, tzinfo=timezone.utc))
+        return feeds[unit]
 
     def _build(self, name: str, lp) -> dict[str, Feed]:
         from ..calendars.ics import calendar_bytes, collect, next_state
