@@ -176,17 +176,23 @@ class FollowUp:
     def mail_link(self, plan_key: str, unit: str) -> str | None:
         """The page of ``unit`` for a mail of the ledger's plan ``plan_key`` (None when no
         plan of this workspace has that key)."""
-        for info in self.ws.plans():
+        name = self._names().get(plan_key)
+        if name is None:
+            return None
+        token = self.store.token_of(self.key(), name, unit)
+        if token is None and unit in self.link_units(self.followed(name)):
+            token = self.links(name)[unit]
+        return self.unit_url(name, token) if token else None
+
+    def _names(self) -> dict[str, str]:
+        """Ledger key -> plan name, for the plans of the workspace (cached loads)."""
+        out = {}
+        for p in sorted(self.ws.plans_dir.glob("*.yaml")):
             try:
-                lp = self.plan(info.name)
+                out[self.plan(p.stem).key] = p.stem
             except InputError:
                 continue
-            if lp.key == plan_key:
-                token = self.store.token_of(self.key(), info.name, unit)
-                if token is None and unit in self.link_units(self.followed(info.name)):
-                    token = self.links(info.name)[unit]
-                return self.unit_url(info.name, token) if token else None
-        return None
+        return out
 
     # --- reports -------------------------------------------------------------------------
 
