@@ -207,6 +207,9 @@ class FollowUp:
         if not any(o.task.id == task and o.unit == unit for o in obs):
             raise _nowhere()
         problems = []
+        if task == collect.TASK_ID:  # done when its workbook is accepted, not by saying so
+            problems.append(Problem(file="số liệu", message=(
+                "việc gửi số liệu xong khi sổ Excel được nhận: gửi sổ ở mục Số liệu tháng 10")))
         if on > self.today():
             problems.append(Problem(file="ngày hoàn thành", message=f"ngày {on:%d/%m/%Y} chưa đến"))
         if on.year < lp.year - 1:
