@@ -57,8 +57,8 @@ def _day(raw) -> date | None:
 
 
 async def report_done(request: Request):
+    form = await read_form(request, max_files=1)  # the CSRF check first, as on every form
     name, unit, token = await run_in_threadpool(_who, request)
-    form = await read_form(request, max_files=1)
     fu = request.app.state.followup
     task = str(form.get("task") or "")
     on = _day(form.get("on"))
@@ -97,8 +97,8 @@ async def workbook(request: Request):
 
 
 async def send_figures(request: Request):
-    name, unit, token = await run_in_threadpool(_who, request)
     form = await read_form(request, max_files=1)
+    name, unit, token = await run_in_threadpool(_who, request)
     fu = request.app.state.followup
     c = fu.collection(name)
     if c is None or not c.open or unit not in c.units:
