@@ -375,3 +375,49 @@ def test_a_workbook_from_another_unit_or_not_a_workbook_is_refused(app, ws):
     lp, obs = fu.obligations(PLAN)
     owed = {(o.unit, o.due) for o in obs if o.task.id == "gui-so-lieu-thang-10" and o.leaf}
     assert owed == {("p-kim-ma", date(2024, 10, 31)), ("p-cong-vi", date(2024, 10, 31))}
+
+
+def test_kehoach_web_sends_due_mails_with_each_units_link(ws):
+    """The scheduler runs inside kehoach web: started on a day reminders are due, it sends
+    them at once (to a real SMTP server), each with its unit's own link; SIGTERM stops it."""
+    import signal
+    import time
+
+    from tests.remind_helpers import SmtpServer
+    from workflow.workspace import Workspace
+    from workflow.workspace.followup import FollowUp
+
+    smtp = SmtpServer().start()
+    try:
+        (ws / "settings.yaml").write_text(yaml.safe_dump({"smtp": {
+            "host": "127.0.0.1", "port": smtp.port, "security": "none", "timeout_seconds": 5}}),
+            encoding="utf-8")
+        FollowUp(Workspace(ws), now=NOW).sync(PLAN)            # the office turned reminders on
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "workflow", "web", str(ws), "--no-browser",
+                                 "--port", str(port), "--now", "2024-10-24T08:00"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            up = False
+            while not (up and smtp.sink.messages) and time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    up = up or httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        mails = smtp.sink.messages
+        assert mails, out + err
+        kim_ma = [m for m in mails if "kimma@" in str(m["To"])]
+        assert kim_ma
+        body = kim_ma[0].get_body(preferencelist=("plain",)).get_content()
+        fu = FollowUp(Workspace(ws))
+        token = fu.store.token_of(fu.key(), PLAN, "p-kim-ma")
+        assert f"http://127.0.0.1:{port}/dv/{token}/2024" in body
+        assert token not in out + err                         # nor in what the server printed
+    finally:
+        smtp.stop()

@@ -125,11 +125,19 @@ def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool,
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             server_header=False, date_header=False)
     server = uvicorn.Server(config)
+    # uvicorn stops on SIGTERM/SIGINT, then raises the signal again for the handler it found:
+    # ours only notes it, so the reminder scheduler still finishes its mail in flight below
+    import signal
+
+    stops = [s for s in (getattr(signal, "SIGTERM", None), signal.SIGINT) if s is not None]
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in stops}
     try:
         server.run()
     except OSError as e:
         raise InputError(Problem(file=url, message=f"không mở được cổng {port}: {e.strerror}")) from None
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if scheduler is not None:
             scheduler.stop()  # the mail in flight is finished first
     if not server.started:
