@@ -4,7 +4,8 @@ the server's resident memory. Requests go to this machine only; every loop is bo
 count and time.
 
 Targets (issue 13): editor p95 ≤ 100 ms; phrase ≤ 30 ms; check ≤ 150 ms; build ≤ 1 s;
-20 clients 0 errors and p95 ≤ 300 ms; RSS ≤ 200 MB.
+20 clients 0 errors and p95 ≤ 300 ms; RSS ≤ 200 MB. Issue 14: 200 units' pages and calendar
+feeds (by their private links) fetched concurrently, 20 at a time: 0 errors, p95 ≤ 300 ms.
 """
 
 from __future__ import annotations
@@ -47,6 +48,52 @@ def timed(fn, n: int, started: float) -> list[float]:
         fn()
         out.append(time.perf_counter() - t)
     return out
+
+
+def units_at_once(base: str, started: float, n: int = 200, at_once: int = 20):
+    """``n`` requests spread over every unit's page and calendar feed (by its private link,
+    as a clerk or a phone's calendar opens it), ``at_once`` in flight; (latencies, errors)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    c = httpx.Client(base_url=base, timeout=10)
+    office = c.get(f"/ke-hoach/{PLAN}/theo-doi").text
+    pages = re.findall(r'href="https?://[^/"]+(/dv/[a-z2-7]+/\d{4})"', office)
+    if not pages:
+        raise SystemExit("no unit links on the follow-up page")
+    feeds = []   # each unit's feed, as its page names it (found before the clock starts)
+    for p in pages:
+        m = re.search(r'<code class="url">https?://[^/<]+([^<]+)</code>', c.get(p).text)
+        feeds.append(m.group(1).replace("&amp;", "&"))
+    c.get(feeds[0]).raise_for_status()  # warm-up: the plan's calendars are built once, then kept
+    jobs = [(("page", pages[i // 2 % len(pages)]) if i % 2 == 0 else ("feed", feeds[i // 2 % len(feeds)]))
+            for i in range(n)]
+    local = threading.local()
+    lat: list[float] = []
+    errs: list[str] = []
+    lock = threading.Lock()
+
+    def one(job):
+        kind, url = job
+        if time.monotonic() - started > WALL:
+            return
+        cc = getattr(local, "c", None) or httpx.Client(base_url=base, timeout=10)
+        local.c = cc
+        t = time.perf_counter()
+        try:
+            r = cc.get(url)
+            want = b"BEGIN:VCALENDAR" if kind == "feed" else b"<h1>"
+            ok, why = r.status_code == 200 and want in r.content, r.status_code
+        except httpx.HTTPError as e:
+            ok, why = False, repr(e)
+        dt = time.perf_counter() - t
+        with lock:
+            lat.append(dt)
+            if not ok:
+                errs.append(f"{kind} {why}")
+
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
+        list(pool.map(one, jobs))
+    return lat, errs
 
 
 def main() -> int:
@@ -127,6 +174,7 @@ def main() -> int:
             t.start()
         for t in threads:
             t.join(WALL)
+        unit_lat, unit_errors = units_at_once(base, started)
         rss = psutil.Process(server.pid).memory_info().rss / 1024 / 1024
 
         rows = [
@@ -135,14 +183,16 @@ def main() -> int:
             ("check (JSON), p95", p95(check) * 1000, "ms", 150),
             ("build without PDF, best", min(build) * 1000, "ms", 1000),
             (f"20 clients × 10 requests ({len(lat)} done, {len(errors)} errors), p95", p95(lat) * 1000, "ms", 300),
+            (f"200 unit pages and feeds, 20 at a time ({len(unit_lat)} done, {len(unit_errors)} errors), p95",
+             p95(unit_lat) * 1000 if unit_lat else 1e9, "ms", 300),
             ("server RSS after the run", rss, "MB", 200),
         ]
         for name, value, unit, target in rows:
             flag = "ok" if value <= target else "OVER"
             print(f"{name:<62} {value:8.1f} {unit}  (target ≤ {target} {unit}) {flag}")
             failed |= value > target
-        if errors:
-            print("errors:", errors[:5])
+        if errors or unit_errors:
+            print("errors:", (errors + unit_errors)[:5])
             failed = True
     finally:
         server.terminate()

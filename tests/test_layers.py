@@ -17,7 +17,7 @@ LAYERS = [
     ("workflow.errors", "workflow.safeio", "workflow.dates"),
     ("workflow.plan",),
     ("workflow.documents", "workflow.calendars", "workflow.reminders", "workflow.statistics",
-     "workflow.importer"),
+     "workflow.importer", "workflow.progress"),
     ("workflow.build", "workflow.overdue", "workflow.workspace"),
     ("workflow.commands", "workflow.web", "workflow.cli"),
 ]
@@ -116,3 +116,13 @@ def _own_private_imports() -> list[str]:
 
 def test_no_private_name_is_imported_across_modules():
     assert _own_private_imports() == []
+
+
+def test_progress_reads_only_the_plan_model(graph):
+    """The progress store sits beside reminders and statistics: it may read the plan model,
+    errors and safeio, never the stages beside it or above."""
+    allowed = ("workflow.plan", "workflow.errors", "workflow.safeio", "workflow.progress")
+    wrong = [f"{m} -> {d}" for m in sorted(graph.modules) if m.startswith("workflow.progress")
+             for d in graph.find_modules_directly_imported_by(m)
+             if d.startswith("workflow.") and not d.startswith(allowed)]
+    assert wrong == []

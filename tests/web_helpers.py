@@ -29,15 +29,17 @@ def workspace(tmp: Path) -> Path:
 
 
 @contextmanager
-def serve(root: Path):
-    """uvicorn serving ``root`` on a free 127.0.0.1 port; yields the base URL."""
+def serve(root: Path, *, port: int | None = None, access_log: bool = False, **app_options):
+    """uvicorn serving ``root`` on a free 127.0.0.1 port (or ``port``); yields the base
+    URL. ``app_options`` go to ``create_app`` (``now=``, ``local_url=``…)."""
     import uvicorn
 
     from workflow.web.app import create_app
 
-    port = free_port()
-    config = uvicorn.Config(create_app(root), host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False)
+    port = port or free_port()
+    app_options.setdefault("local_url", f"http://127.0.0.1:{port}")
+    config = uvicorn.Config(create_app(root, **app_options), host="127.0.0.1", port=port,
+                            log_level="info" if access_log else "warning", access_log=access_log)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -103,6 +103,7 @@ LAZY = {
     "report": ("workflow.commands.stats_cmds:report", "Báo cáo PCGD, XMC tháng 10 (.docx, .xlsx); report template: mẫu nhập liệu"),
     "lint": ("workflow.commands.lint_cmds:lint", "Kiểm tra thể thức văn bản .docx theo Nghị định 30"),
     "template": ("workflow.commands.lint_cmds:template", "Kiểm tra mẫu .docx đã sửa bằng Word (template check)"),
+    "status": ("workflow.commands.status_cmds:status", "Trạng thái thực hiện: xuất, nhập giữa sổ tiến độ của kehoach web và tệp YAML"),
     "web": ("workflow.commands.web_cmds:web", "Soạn kế hoạch trong trình duyệt; web user add TÊN: tài khoản"),
 }
 

@@ -5,6 +5,7 @@ Keyword-only API; the CLI only maps flags onto :func:`find_overdue`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from .plan.letter import require_plan
 from .plan.loader import LoadedPlan, load_plan
 from .plan.obligations import Obligation, by_unit
 from .plan.overdue import default_new_deadline, late_pairs, report_json
-from .plan.status import load_status
+from .plan.status import Status, load_status
 from .safeio import all_or_nothing, confined
 
 
@@ -36,25 +37,32 @@ class OverdueResult:
                            letters=[(u, str(p)) for u, p in self.letters] if self.letters else None)
 
 
-def find_overdue(plan_path: str | Path, *, on: date, status: str | Path | None = None,
+def find_overdue(plan_path: str | Path | LoadedPlan, *, on: date,
+                 status: str | Path | Status | None = None,
                  draft: bool = False, out_dir: Path | None = None,
                  new_deadline: date | None = None, co_owners: bool = False,
                  templates: Path | None = None, all_late: bool = False,
-                 dated: date | None = None) -> OverdueResult:
+                 dated: date | None = None, units: Collection[str] | None = None) -> OverdueResult:
     """Late pairs of the plan on ``on`` given the status file; with ``draft``, write one
     đôn đốc letter per late unit into ``out_dir`` (default out/<year>/don-doc-<on>/), dated
     ``dated`` (default: a blank day in the month of ``on``).
 
     A letter says a unit has not reported its work: without a status file nobody knows, so
     ``draft`` needs ``status`` or, to chase every task past its deadline, ``all_late``.
+    ``plan_path`` may be a plan already loaded, ``status`` a :class:`Status` already read
+    (the web's progress store); ``units`` limits the letters to those units.
     Raises :class:`InputError` for a bad plan, status file or wording file, a new deadline
     not after ``on``, or a draft from no knowledge (nothing is written then).
     """
-    require_plan(plan_path, "overdue")
-    lp = load_plan(plan_path)
-    st = load_status(status, lp)
+    if isinstance(plan_path, LoadedPlan):
+        lp = plan_path
+    else:
+        require_plan(plan_path, "overdue")
+        lp = load_plan(plan_path)
+    st = status if isinstance(status, Status) else load_status(status, lp)
     pairs = late_pairs(lp, st, on=on, co_owners=co_owners)
-    res = OverdueResult(plan=lp, on=on, pairs=pairs, status_file=str(status) if status else None)
+    shown = None if status is None else ("(sổ tiến độ)" if isinstance(status, Status) else str(status))
+    res = OverdueResult(plan=lp, on=on, pairs=pairs, status_file=shown)
     if not draft:
         return res
     if status is None and not all_late:
@@ -70,7 +78,8 @@ def find_overdue(plan_path: str | Path, *, on: date, status: str | Path | None =
     out = Path(out_dir) if out_dir else Path("out") / str(lp.year) / f"don-doc-{on.isoformat()}"
     letters = [(uid, reminder_letter(lp, uid, items, on=on, new_deadline=res.new_deadline,
                                      template_dirs=dirs, dated=dated))
-               for uid, items in by_unit(pairs).items()]  # all checked before any is written
+               for uid, items in by_unit(pairs).items()
+               if units is None or uid in units]  # all checked before any is written
     targets = [confined(out, f"{lp.path.stem}-don-doc-{safe_name(uid)}.docx") for uid, _ in letters]
     with all_or_nothing():
         for (uid, letter), target in zip(letters, targets):

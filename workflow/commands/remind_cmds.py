@@ -59,6 +59,27 @@ def _db(db: Path | None) -> Path:
     return db or DEFAULT_DB
 
 
+def _workspace_of(db: Path | None):
+    """The kehoach web workspace whose ledger this is (its store, the units' links), if any."""
+    from ..workspace.followup import for_ledger
+
+    return for_ledger(_db(db))
+
+
+def _with_store(plan: Path, status: Path | None, db: Path | None, quiet: bool):
+    """Without --status, a plan of the ledger's workspace is followed with the web's
+    progress store (the units' reports, the figures collection): what kehoach web syncs."""
+    if status is not None:
+        return plan, status
+    fu = _workspace_of(db)
+    if fu is None or Path(plan).resolve().parent != fu.ws.plans_dir:
+        return plan, None
+    name = Path(plan).stem
+    if not quiet:
+        click.echo(f"Trạng thái lấy từ sổ tiến độ {fu.ws.display(fu.store.path)} (như kehoach web).", err=True)
+    return fu.followed(name), fu.status(name)
+
+
 @click.group(context_settings=CONTEXT,
              help="Thư nhắc việc cho các đơn vị: đúng ngày, mỗi thư một lần.\n\n"
                   "Thường dùng:  kehoach remind sync KẾ_HOẠCH  rồi  kehoach remind serve\n"
@@ -126,7 +147,8 @@ def sync_cmd(plan, status, db, settings_path, now, as_json, dry_run):
     from ..reminders.service import at_send_time, load_settings, sync_plan
 
     s = load_settings(settings_path)
-    res = sync_plan(plan=plan, status=status, db=_db(db), settings=s,
+    plan_in, status_in = _with_store(plan, status, db, as_json)
+    res = sync_plan(plan=plan_in, status=status_in, db=_db(db), settings=s,
                     now=at_send_time(now, s), dry_run=dry_run)
     if as_json:
         echo_json(res.to_json())
@@ -168,8 +190,10 @@ def run_due_cmd(plan, status, db, settings_path, now, as_json, dry_run):
     from ..reminders.service import at_send_time, load_settings, run_due
 
     s = load_settings(settings_path)
+    plan_in, status_in = _with_store(plan, status, db, as_json) if plan is not None else (None, status)
+    fu = _workspace_of(db)
     res = run_due(db=_db(db), settings=s, now=at_send_time(now, s), dry_run=dry_run,
-                  plan=plan, status=status)
+                  plan=plan_in, status=status_in, links=fu.mail_link if fu else None)
     if as_json:
         echo_json(res.to_json())
     else:
@@ -207,7 +231,9 @@ def serve_cmd(db, settings_path, now, dry_run):
         click.echo(f"kehoach remind serve: sổ {info['db']}, bây giờ {info['now'][:16]}; "
                    "Ctrl+C để dừng.")
 
-    why = serve(db=_db(db), settings=s, now=now, report=report, on_start=started)
+    fu = _workspace_of(db)
+    why = serve(db=_db(db), settings=s, now=now, report=report, on_start=started,
+                links=fu.mail_link if fu else None)
     click.echo(f"kehoach remind serve: đã dừng ({why}); thư đang gửi đã xong, thư còn lại "
                "được gửi ở lần chạy sau.")
 

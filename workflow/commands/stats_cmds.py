@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import click
@@ -63,6 +62,7 @@ def show(name: str, override: Path | None, as_json: bool):
 def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bool, as_json: bool):
     from ..statistics.api import evaluate_file
     from ..statistics.evaluate import MISSED, level_name, missed_prerequisites
+    from ..statistics.explain import parent_lines
     from ..statistics.vn import threshold
 
     ev = evaluate_file(data, criteria=criteria_name, override=override)
@@ -93,37 +93,8 @@ def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bo
                 click.echo(f"    {p.id + str(missed[0]):<18} {p.short} {level_name(p, missed[0])}: "
                            f"chưa đạt điều kiện trước: {', '.join(names)} — CHƯA ĐẠT")
     for p in ev.parents + ([ev.top] if ev.top else []):
-        for line in _parent_lines(p, cs, show_all=show_all):
+        for line in parent_lines(p, cs, show_all=show_all):
             click.echo(line)
-
-
-def _parent_lines(p, cs, *, show_all: bool) -> list[str]:
-    """'Huyện Đan Phượng (cấp huyện): PCGD MN5 chưa đạt; …' then one line per share rule:
-    '    PCGD MN5 — 1/3 xã đạt chuẩn (33,33%), cần ≥ 90%: CHƯA ĐẠT' (all: 'cần 100%')."""
-    from ..statistics.criteria import standard
-    from ..statistics.evaluate import level_name
-    from ..statistics.vn import kinds_word, pct, threshold
-
-    tiers = [t.id for t in cs.hierarchy]
-    names = {t.id: t.name for t in cs.hierarchy}
-    tier = names.get(p.tier, p.tier)
-    below = names[tiers[tiers.index(p.tier) - 1]] if p.tier in tiers[1:] else "đơn vị"
-    below = kinds_word(p.members, below)          # "phường" for a quận's wards, not the tier's "xã"
-    label = f"{p.name} (cấp {tier})" if p.name else f"Cấp {tier}"
-    lines = [f"{label}: " + "; ".join(f"{pr.short} {level_name(pr, p.levels[pr.id])}" for pr in cs.programmes)]
-    among = {"all": "", "dbkk": " ĐBKK", "normal": " không thuộc diện ĐBKK"}
-    for s in p.shares:
-        if show_all or not s.met:
-            pr = cs.programme(s.programme)
-            who = f"{below}{among[s.among]}"
-            if not s.total:     # e.g. no ĐBKK commune: the rule does not apply
-                lines.append(f"    {standard(pr.short, pr, s.level)} — không có {who}: không áp dụng")
-                continue
-            lines.append(f"    {standard(pr.short, pr, s.level)} — {s.reached}/{s.total} {who} đạt chuẩn "
-                         f"({pct(Fraction(s.reached, s.total), thresholds=(s.threshold,))}), "
-                         f"cần {'' if s.threshold >= 1 else '≥ '}{threshold(s.threshold)}: "
-                         f"{'đạt' if s.met else 'CHƯA ĐẠT'}")
-    return lines
 
 
 @click.group(cls=DefaultGroup, help="Báo cáo PCGD, XMC tháng 10 (.docx theo Nghị định 30, kèm bảng .xlsx).\n\n"

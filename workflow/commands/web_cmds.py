@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import datetime, time
 from pathlib import Path
 
 import click
 
 from ..errors import InputError, Problem, UsageError
+from .common import MOMENT
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -71,7 +73,12 @@ class WebCommand(click.Command):
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Cổng")
 @click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt")
 @click.option("--init", is_flag=True, help="Tạo THƯ_MỤC mới với kế hoạch mẫu rồi mở")
-def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool):
+@click.option("--no-scheduler", is_flag=True,
+              help="Không chạy bộ gửi thư nhắc việc cùng trang web (khi đã có remind serve hay cron)")
+@click.option("--now", "now", type=MOMENT, default=None,
+              help="Coi như bây giờ là thời điểm này (2024-10-20 hoặc 2024-10-20T07:30), để thử với kế hoạch năm cũ")
+def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool, no_scheduler: bool,
+        now):
     import threading
     import webbrowser
 
@@ -87,21 +94,62 @@ def web(folder: Path | None, host: str, port: int, no_browser: bool, init: bool)
         raise UsageError(Problem(file="<dòng lệnh>", field="--host", message=(
             f"không mở cho máy khác ({host}) khi chưa có tài khoản nào: ai trong mạng cũng sửa được "
             f"kế hoạch. Tạo tài khoản trước: kehoach web user add TÊN -w {root}")))
-    app = create_app(ws.root)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
+    from ..workspace.followup import FollowUp
+
+    if now is not None and not isinstance(now, datetime):
+        now = datetime.combine(now, time(8, 0))
+    fu = FollowUp(ws, local_url=url.rstrip("/"), now=now)
+    if fu.public_url and not Accounts(ws.state).exist():
+        raise UsageError(Problem(file=str(fu.settings_path), field="web.public_url", message=(
+            f"đã khai báo web.public_url ({fu.public_url}): các đơn vị mở trang qua mạng, nên các trang "
+            f"của văn phòng phải có đăng nhập. Tạo tài khoản trước: kehoach web user add TÊN -w {root}")))
+    scheduler = None
+    if not no_scheduler:
+        from ..reminders.server import Scheduler
+
+        scheduler = Scheduler(db=fu.ledger, settings=fu.settings(), links=fu.mail_link,
+                              report=_report_wake, now=fu.now() if now is not None else None)
+        try:
+            scheduler.start()
+        except InputError as e:
+            raise InputError(Problem(file=e.problems[0].file, message=(
+                e.problems[0].message + "; hoặc chạy kehoach web với --no-scheduler"))) from None
+    app = create_app(ws.root, scheduler=scheduler, followup=fu)
     click.echo(f"kehoach web: {ws.root} — mở {url} (dừng: Ctrl+C)")
+    if scheduler is not None:
+        click.echo(f"Nhắc việc: gửi thư đến hạn theo sổ {fu.ws.display(fu.ledger)} (tắt: --no-scheduler).")
     if not no_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             server_header=False, date_header=False)
     server = uvicorn.Server(config)
+    # uvicorn stops on SIGTERM/SIGINT, then raises the signal again for the handler it found:
+    # ours only notes it, so the reminder scheduler still finishes its mail in flight below
+    import signal
+
+    stops = [s for s in (getattr(signal, "SIGTERM", None), signal.SIGINT) if s is not None]
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in stops}
     try:
         server.run()
     except OSError as e:
         raise InputError(Problem(file=url, message=f"không mở được cổng {port}: {e.strerror}")) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if scheduler is not None:
+            scheduler.stop()  # the mail in flight is finished first
     if not server.started:
         raise InputError(Problem(file=url, message=f"không mở được {host}:{port} (cổng đang bận?)"))
+
+
+def _report_wake(res, nxt) -> None:
+    """A wake of the reminder service inside kehoach web: say what went, in one line."""
+    if isinstance(res, Exception):
+        click.echo(f"Nhắc việc: lỗi {res}", err=True)
+    elif res.sent or res.failed:
+        click.echo(f"Nhắc việc: đã gửi {len(res.sent)} thư, lỗi {len(res.failed)}.")
 
 
 @click.group(help="Tài khoản đăng nhập của trình soạn (cần khi mở cho máy khác).")

@@ -110,8 +110,9 @@ def subject(items: list[Entry], today: date, *, late: bool) -> str:
 
 def compose(rows, *, unit_id: str, unit_label: str, recipients: list[str], today: date,
             late: bool, settings: Settings, plan_ref: str, ics: bytes | None, msgid: str,
-            now: datetime) -> tuple[str, bytes]:
-    """Return (subject, message bytes) for one unit's digest."""
+            now: datetime, link: str | None = None) -> tuple[str, bytes]:
+    """Return (subject, message bytes) for one unit's digest; ``link`` is the unit's own
+    page (report a task done, subscribe to its calendar), printed when given."""
     items = sorted(entries(rows), key=lambda e: e.urgency(today))
     subj = subject(items, today, late=late)
     office = settings.office
@@ -140,7 +141,11 @@ def compose(rows, *, unit_id: str, unit_label: str, recipients: list[str], today
     if ics:
         text += [f"Lịch công việc của đơn vị đính kèm thư này (tệp {ics_name}); mở bằng "
                  "Outlook, Thunderbird, Lịch Google hoặc điện thoại để thêm vào lịch.", ""]
-    text += ["Nếu đơn vị đã hoàn thành, xin báo về cơ quan thường trực để ngừng nhắc.",
+    done_line = "Nếu đơn vị đã hoàn thành, xin báo về cơ quan thường trực để ngừng nhắc."
+    if link:
+        done_line = ("Đơn vị đã hoàn thành việc nào thì báo ngay tại trang theo dõi của đơn vị "
+                     "(không cần đăng nhập; chỉ đơn vị mở được): " + link)
+    text += [done_line,
              f"Liên hệ: {contact_line}", "",
              "Thư gửi tự động từ chương trình kehoach; xin không trả lời thư này."]
     plain = "\n".join(text) + "\n"
@@ -156,7 +161,12 @@ def compose(rows, *, unit_id: str, unit_label: str, recipients: list[str], today
         body.append(f"<p><i>{h(late_note)}</i></p>")
     if ics:
         body.append(f"<p>Lịch công việc của đơn vị đính kèm thư này (tệp {h(ics_name)}).</p>")
-    body += ["<p>Nếu đơn vị đã hoàn thành, xin báo về cơ quan thường trực để ngừng nhắc.</p>",
+    done_html = f"<p>{h(done_line)}</p>"
+    if link:
+        done_html = ("<p>Đơn vị đã hoàn thành việc nào thì báo ngay tại <a href=\"" + h(link)
+                     + "\">trang theo dõi của đơn vị</a> (không cần đăng nhập; chỉ đơn vị mở được): "
+                     + h(link) + "</p>")
+    body += [done_html,
              f"<p>Liên hệ: {h(contact_line)}</p>",
              "<p><small>Thư gửi tự động từ chương trình kehoach; xin không trả lời thư này."
              "</small></p>"]

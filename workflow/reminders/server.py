@@ -19,10 +19,12 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ..errors import InputError, Problem
 from . import lock
 from .ledger import Ledger
 from .service import DEFAULT_DB, RunResult, resolve_settings, run_due
@@ -51,6 +53,7 @@ class _Service:
     scheduler: object = None
     runs: int = 0
     stopped: threading.Event = field(default_factory=threading.Event)
+    links: Callable[[str, str], str | None] | None = None
 
     def now(self) -> datetime:
         return datetime.now(self.settings.tz) + self.offset
@@ -61,7 +64,7 @@ class _Service:
         res: RunResult | Exception
         try:
             res = run_due(db=self.db, settings=self.settings, now=self.now(),
-                          stop=self.stopped.is_set)
+                          stop=self.stopped.is_set, links=self.links)
         except Exception as e:  # keep serving; the CLI reports it and the next wake retries
             res = e
         self.runs += 1
@@ -86,13 +89,88 @@ class _Service:
         return target
 
 
+class Scheduler:
+    """The waking service of one ledger, in background threads of this process: what
+    ``remind serve`` runs, and what ``kehoach web`` runs beside its pages.
+
+    :meth:`start` takes the ledger's serve lock (raising :class:`InputError` when another
+    process serves it), starts APScheduler and runs a batch at once; :meth:`stop` lets the
+    mail in flight finish, stops the scheduler and releases the lock. ``links`` gives each
+    unit's own page for its mails.
+    """
+
+    def __init__(self, *, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = None,
+                 report: Callable[[RunResult | Exception, datetime | None], None] = lambda r, n: None,
+                 links: Callable[[str, str], str | None] | None = None):
+        self.db = Path(db)
+        self.settings = resolve_settings(settings)
+        self._now, self._report, self._links = now, report, links
+        self._stack: ExitStack | None = None
+        self.service: _Service | None = None
+        self.jobs = self.db.with_name(self.db.stem + "-lich-chay.sqlite")
+
+    @property
+    def running(self) -> bool:
+        return self.service is not None
+
+    def start(self) -> dict:
+        global _current
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        if _current is not None:
+            raise InputError(Problem(file=str(self.db), message=(
+                "tiến trình này đã chạy một bộ nhắc việc; mỗi tiến trình chỉ chạy một")))
+        s = self.settings
+        stack = ExitStack()
+        stack.enter_context(lock.hold(self.db, "serve"))
+        try:
+            scheduler = BackgroundScheduler(
+                jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{self.jobs}")},
+                executors={"default": {"type": "threadpool", "max_workers": 1}},
+                job_defaults={"coalesce": True, "max_instances": 1,
+                              "misfire_grace_time": MISFIRE_GRACE},
+                timezone=s.tz)
+            offset = (self._now - datetime.now(s.tz)) if self._now else timedelta(0)
+            svc = _Service(db=self.db, settings=s, offset=offset, report=self._report,
+                           scheduler=scheduler, links=self._links)
+            Ledger(self.db).close()  # create the ledger before the first wake
+            _current = svc
+            scheduler.start(paused=True)
+            svc.arm(at_once=True)  # a batch right away: whatever is due or was left half-sent
+            scheduler.resume()
+        except BaseException:
+            _current = None
+            stack.close()
+            raise
+        self._stack, self.service = stack, svc
+        return {"db": str(self.db), "jobstore": str(self.jobs), "now": svc.now().isoformat()}
+
+    def stop(self) -> None:
+        """Finish the mail in flight, stop waking, release the ledger."""
+        global _current
+        svc, stack = self.service, self._stack
+        if svc is None:
+            return
+        svc.stopped.set()
+        try:
+            svc.scheduler.shutdown(wait=True)  # the batch running ends after its mail in flight
+        finally:
+            if svc.scheduler.running:
+                svc.scheduler.shutdown(wait=False)
+            _current = None
+            self.service = self._stack = None
+            stack.close()
+
+
 STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGINT", "SIGHUP")
                      if hasattr(signal, n))
 
 
 def serve(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = None,
           report: Callable[[RunResult | Exception, datetime | None], None] = lambda r, n: None,
-          on_start: Callable[[dict], None] = lambda info: None) -> str:
+          on_start: Callable[[dict], None] = lambda info: None,
+          links: Callable[[str, str], str | None] | None = None) -> str:
     """Run until stopped by SIGTERM, SIGINT (Ctrl+C) or SIGHUP; returns the signal's name
     once the mail in flight is finished.
 
@@ -100,47 +178,28 @@ def serve(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = 
     tests and demonstrations. Raises :class:`InputError` when another ``serve`` holds the
     ledger.
     """
-    global _current
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
+    sched = Scheduler(db=db, settings=settings, now=now, report=report, links=links)
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    received: list[str] = []
+    stopped = threading.Event()
 
-    s = resolve_settings(settings)
-    db = Path(db)
-    with lock.hold(db, "serve"):
-        jobs = db.with_name(db.stem + "-lich-chay.sqlite")
-        scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobs}")},
-            executors={"default": {"type": "threadpool", "max_workers": 1}},
-            job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": MISFIRE_GRACE},
-            timezone=s.tz)
-        offset = (now - datetime.now(s.tz)) if now else timedelta(0)
-        svc = _Service(db=db, settings=s, offset=offset, report=report, scheduler=scheduler)
-        _current = svc
-        Ledger(db).close()  # create the ledger before the first wake
-        previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
-        received: list[str] = []
+    def _stop(signum, frame):
+        if stopped.is_set():  # asked twice: do not wait for the mail in flight
+            raise KeyboardInterrupt
+        received.append(signal.Signals(signum).name)
+        stopped.set()
+        if sched.service is not None:
+            sched.service.stopped.set()
 
-        def _stop(signum, frame):
-            if svc.stopped.is_set():  # asked twice: do not wait for the mail in flight
-                raise KeyboardInterrupt
-            received.append(signal.Signals(signum).name)
-            svc.stopped.set()
-
+    info = sched.start()
+    try:
         for sig in STOP_SIGNALS:
             signal.signal(sig, _stop)
-        try:
-            scheduler.start(paused=True)
-            svc.arm(at_once=True)  # a batch right away: whatever is due or was left half-sent
-            on_start({"db": str(db), "jobstore": str(jobs), "now": svc.now().isoformat()})
-            scheduler.resume()
-            while not svc.stopped.wait(3600):  # only a signal ends the service
-                pass
-            scheduler.shutdown(wait=True)  # the batch running ends after its mail in flight
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            _current = None
-            if scheduler.running:
-                scheduler.shutdown(wait=False)
-        return received[0] if received else ""
+        on_start(info)
+        while not stopped.wait(3600):  # only a signal ends the service
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sched.stop()
+    return received[0] if received else ""

@@ -223,14 +223,16 @@ def make_transport(settings: Settings):
 
 def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = None,
             dry_run: bool = False, plan=None, status=None, transport=None,
-            stop: Callable[[], bool] | None = None) -> RunResult:
+            stop: Callable[[], bool] | None = None,
+            links: Callable[[str, str], str | None] | None = None) -> RunResult:
     """Send everything due at ``now`` and not yet sent; return what happened.
 
     With ``plan`` the ledger is synced with it first. ``dry_run`` runs the same steps on a
     copy of the ledger with a transport that sends nothing. ``stop`` is asked before each
     mail: once it says True the batch ends cleanly after the mail in flight (the rest stay
-    queued for the next run). Raises :class:`InputError` when the ledger stays busy or the
-    SMTP password is missing.
+    queued for the next run). ``links(plan key, unit)`` gives the unit's own page, printed
+    in its mail. Raises :class:`InputError` when the ledger stays busy or the SMTP password
+    is missing.
     """
     s = resolve_settings(settings)
     when = _now(now, s)
@@ -242,7 +244,7 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
                 with Ledger(db) as src, Ledger(copy) as dst:
                     src.db.backup(dst.db)
             res = run_due(db=copy, settings=s, now=when, plan=plan, status=status,
-                          transport=_DryTransport())
+                          transport=_DryTransport(), links=links)
             res.dry_run = True
             return res
     if transport is None:
@@ -273,7 +275,8 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
                 rows, unit_id=first["unit"], unit_label=first["unit_label"],
                 recipients=recipients, today=today, late=late, settings=s,
                 plan_ref=ledger.plan_ref(first["plan"]),
-                ics=ledger.calendar(first["plan"], first["unit"]), msgid=msgid, now=when)
+                ics=ledger.calendar(first["plan"], first["unit"]), msgid=msgid, now=when,
+                link=links(first["plan"], first["unit"]) if links else None)
             batch.append((rows, msgid, subj, raw, late))
         if batch:
             ledger.queue(batch, t)

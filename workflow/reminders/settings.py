@@ -139,6 +139,29 @@ class Reminders(Model):
         return time(int(h), int(m))
 
 
+class Web(Model):
+    """``kehoach web`` as the units reach it (their pages, calendar feeds, the QR codes)."""
+
+    public_url: str | None = Field(None, description=(
+        "Địa chỉ mà các đơn vị mở được, ví dụ https://phocap.badinh.example.org (máy chủ HTTPS của "
+        "cơ quan đặt trước kehoach web); để trống: liên kết trong thư nhắc dùng địa chỉ kehoach web "
+        "đang chạy, công văn triển khai không in mã QR"))
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, v: str | None) -> str | None:
+        from urllib.parse import urlsplit
+
+        if not v:
+            return None
+        u = urlsplit(v.strip())
+        if u.scheme not in ("http", "https") or not u.hostname:
+            raise ValueError(f"'{v}' không phải địa chỉ web (viết dạng https://ten-may.co-quan.vn)")
+        if u.username or u.password or u.query or u.fragment:
+            raise ValueError(f"'{v}': chỉ ghi địa chỉ gốc, không có tên đăng nhập, '?' hay '#'")
+        return v.strip().rstrip("/")
+
+
 class Settings(Model):
     """Everything the reminder service needs except secrets."""
 
@@ -147,6 +170,7 @@ class Settings(Model):
     smtp: Smtp = Field(default_factory=Smtp)
     sender: Sender = Field(default_factory=Sender)
     office: Office = Field(default_factory=Office)
+    web: Web = Field(default_factory=Web)
     outbox: str = Field(".kehoach/hop-thu-di", description=(
         "Hộp thư đi dạng Maildir khi không có máy chủ SMTP (đường dẫn tương đối: tính từ thư mục đang chạy)"))
 

@@ -8,6 +8,7 @@ to :data:`ROUTERS`. Library calls do the work; the routes only parse input and r
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -25,15 +26,36 @@ from .security import BodyLimit, LoginGate, SecurityHeaders
 from .uploads import MAX_UPLOAD
 
 ROUTERS = ("workflow.web.routes.auth", "workflow.web.routes.plans", "workflow.web.routes.editor",
-           "workflow.web.routes.history", "workflow.web.routes.outputs")
+           "workflow.web.routes.history", "workflow.web.routes.outputs",
+           # follow-up: the units' own pages and feeds (no account), the office's pages
+           "workflow.web.routes.unit", "workflow.web.routes.feeds", "workflow.web.routes.followup",
+           "workflow.web.routes.month", "workflow.web.routes.overdue", "workflow.web.routes.reminders",
+           "workflow.web.routes.figures")
 SESSION_HOURS = 8
 
 
-def create_app(root: str | Path) -> Starlette:
+@asynccontextmanager
+async def _lifespan(app):
+    from . import logfilter
+
+    logfilter.install()  # again, once uvicorn has set up its loggers
+    yield
+
+
+def create_app(root: str | Path, *, local_url: str | None = None, scheduler=None,
+               now=None, followup=None) -> Starlette:
     """The application serving workspace ``root``. Raises :class:`InputError` if ``root``
-    is not a workspace."""
+    is not a workspace. ``local_url`` is where it listens (for the units' links when the
+    settings name no ``web.public_url``); ``scheduler`` the reminder service running beside
+    it, if any (:class:`~workflow.reminders.server.Scheduler`, started by the caller);
+    ``now`` the follow-up's clock (``kehoach web --now``), or ``followup`` one made already."""
     import importlib
 
+    from ..workspace.feeds import Feeds
+    from ..workspace.followup import FollowUp
+    from . import logfilter
+
+    logfilter.install()
     ws = Workspace(root)
     accounts = Accounts(ws.state)
     routes = []
@@ -51,8 +73,12 @@ def create_app(root: str | Path) -> Starlette:
         ],
         exception_handlers={HTTPException: pages.on_http_error, KehoachError: pages.on_kehoach_error,
                             OSError: pages.on_os_error, Exception: pages.on_crash},
+        lifespan=_lifespan,
     )
     app.state.ws = ws
+    app.state.followup = followup or FollowUp(ws, local_url=local_url, now=now)
+    app.state.feeds = Feeds(app.state.followup)
+    app.state.scheduler = scheduler
     app.state.accounts = accounts
     app.state.throttle = Throttle()
     return app

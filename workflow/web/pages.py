@@ -10,7 +10,7 @@ from datetime import datetime
 import jinja2
 from markupsafe import escape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from ..errors import KehoachError, os_reason
 from .session import csrf_token, current_user
@@ -44,6 +44,28 @@ def brief(message: str) -> str:
     return re.sub(r"\s*Các cách viết được hiểu:\s*$", "", first)
 
 
+_TZ = None
+
+
+def _stamp(t: int | None) -> str:
+    """Unix seconds as the office reads them (Vietnam time)."""
+    global _TZ
+    if not t:
+        return ""
+    if _TZ is None:
+        from zoneinfo import ZoneInfo
+
+        _TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+    return f"{datetime.fromtimestamp(t, _TZ):%H:%M ngày %d/%m/%Y}"
+
+
+ACTIONS = {"bao-hoan-thanh": "báo hoàn thành", "xac-nhan": "xác nhận", "mo-lai": "mở lại",
+           "cap-lien-ket": "cấp liên kết", "cap-lai-lien-ket": "cấp lại liên kết",
+           "thu-hoi-lien-ket": "thu hồi liên kết", "mo-thu-so-lieu": "mở thu số liệu",
+           "dong-thu-so-lieu": "đóng thu số liệu", "so-lieu-loi": "gửi sổ số liệu có lỗi"}
+
+ENV.filters["stamp"] = _stamp
+ENV.filters["action"] = lambda a: ACTIONS.get(a, a)
 ENV.filters["when"] = _when
 ENV.filters["brief"] = brief
 ENV.filters["unit_label"] = _unit_label
@@ -61,11 +83,14 @@ def page(request: Request, template: str, status: int = 200, /, **context) -> HT
 
 
 def error_response(request: Request, status: int, message: str, problems=()):
-    if request.url.path.startswith("/api/"):
+    path = request.url.path
+    if path.startswith("/api/"):
         return JSONResponse({"error": message, "problems": [str(p) for p in problems]},
                             status_code=status)
+    if path.startswith("/lich/"):  # a calendar application shows no page
+        return PlainTextResponse(message, status_code=status)
     try:
-        return page(request, "error.html", status, title=_TITLES.get(status, "Không thực hiện được"),
+        return page(request, "unit_error.html" if path.startswith("/dv/") else "error.html", status, title=_TITLES.get(status, "Không thực hiện được"),
                     detail=message, problems=list(problems))
     except Exception:  # the error page itself must never fail
         log.exception("error page failed")

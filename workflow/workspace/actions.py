@@ -29,13 +29,25 @@ class Output:
     size: int
 
 
-def build_plan(ws: Workspace, name: str, *, pdf: bool = False):
-    """Build plan ``name`` into ``out/<name>/``; returns the build result."""
+def build_plan(ws: Workspace, name: str, *, pdf: bool = False, followup=None):
+    """Build plan ``name`` into ``out/<name>/``; returns the build result. With the
+    workspace's ``followup`` and ``web.public_url`` set, each unit's copy of the triển khai
+    letter (its link as an address and a QR code) is written into ``out/<name>/don-vi/``."""
     from ..build import build
+    from ..documents.templates import user_dirs
 
     path = ws.plan_path(name)
     with plan_lock(ws, name):
-        return build(path, out_dir=ws.out_dir(name), pdf=pdf)
+        res = build(path, out_dir=ws.out_dir(name), pdf=pdf)
+        if followup is not None and followup.public_url:
+            from .unit_letters import write_unit_letters
+
+            letters = write_unit_letters(followup, name,
+                                         template_dirs=user_dirs(res.plan.path, res.plan.plan.templates))
+            res.outputs.extend(("cong-van-don-vi", p) for p in letters)
+            res.notes.append(f"{len(letters)} công văn triển khai của từng đơn vị có mã QR tới trang "
+                             "theo dõi của đơn vị (thư mục don-vi/).")
+    return res
 
 
 def outputs(ws: Workspace, name: str) -> list[Output]:

@@ -153,7 +153,13 @@ def _save(request: Request, name: str, text: str, base: str, *, back: str):
             return yaml_page(request, name, text, base, status=422, note=note,
                              errors=[ws_problem(ws, p) for p in e.problems])
         return editor_page(request, name, text, base, status=422, note=note, draft=True, errors=e.problems)
-    return go(f"/ke-hoach/{name}" + ("/yaml" if back == "yaml" else ""), f"Đã lưu ({v.label}).")
+    msg = f"Đã lưu ({v.label})."
+    try:  # a plan whose reminders are on: the ledger follows the new deadlines at once
+        if request.app.state.followup.sync_if_on(name) is not None:
+            msg += " Sổ nhắc việc đã cập nhật theo kế hoạch."
+    except InputError as e:
+        msg += f" Chưa cập nhật được sổ nhắc việc: {e.problems[0].message}"
+    return go(f"/ke-hoach/{name}" + ("/yaml" if back == "yaml" else ""), msg)
 
 
 def conflict_page(request: Request, name: str, c: Conflict):

@@ -35,7 +35,8 @@ async def run_build(request: Request):
     form = await read_form(request)
     pdf = form.get("pdf") == "1"
     try:
-        res = await run_in_threadpool(actions.build_plan, ws, name, pdf=pdf)
+        res = await run_in_threadpool(actions.build_plan, ws, name, pdf=pdf,
+                                     followup=request.app.state.followup)
     except ToolMissing as e:
         return go(f"/ke-hoach/{name}/van-ban", "Chưa dựng được PDF: " + e.problems[0].message)
     msg = f"Đã dựng {len(res.outputs)} tệp."
