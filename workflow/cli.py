@@ -153,7 +153,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         rc = app.main(args=argv, prog_name="kehoach", standalone_mode=False)
         return rc if isinstance(rc, int) else 0
-    except SystemExit as e:
+    except SystemExit:
         # click turns a closed pipe into exit 1, after swapping in its flush-pacifying
         # wrapper; a reader that stopped early (`kehoach … | head`) is no failure.
         if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
