@@ -98,7 +98,7 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
         res.outputs.extend(("lich", p) for p in cb.paths.values())
         res.notes.extend(cb.notes)
         extra["calendar"] = cb.state
-        _finish(res, pdf=pdf, inputs=inputs, extra=extra)  # the PDFs and manifest too
+        _finish(res, pdf=pdf, inputs=inputs, extra=extra, digests=cb.digests)  # PDFs, manifest
     return res
 
 
@@ -123,7 +123,7 @@ def build_letter(path: str | Path, *, out_dir: Path | None = None, pdf: bool = F
 
 
 def _finish(res: BuildResult | LetterBuildResult, *, pdf: bool, inputs: list[Path],
-            extra: dict) -> None:
+            extra: dict, digests: dict[Path, str] | None = None) -> None:
     """PDFs of the .docx outputs (if asked), then the manifest of the whole build."""
     if pdf:
         from .documents.pdf import to_pdf  # LibreOffice is optional: only for --pdf
@@ -131,4 +131,5 @@ def _finish(res: BuildResult | LetterBuildResult, *, pdf: bool, inputs: list[Pat
         docx = [p for _, p in res.outputs if p.suffix == ".docx"]
         res.outputs.extend(("pdf", p) for p in to_pdf(docx, res.out_dir))
     res.manifest_path = confined(res.out_dir, "manifest.json")
-    manifest.write(res.manifest_path, inputs=inputs, outputs=res.outputs, extra=extra)
+    manifest.write(res.manifest_path, inputs=inputs, outputs=res.outputs, extra=extra,
+                   digests=digests)

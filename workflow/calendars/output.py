@@ -45,7 +45,7 @@ def write_calendars(lp: LoadedPlan, *, out_dir: Path | None = None,
     try:
         res = build_calendars(lp, out_dir=out, previous=previous, now=now)
         manifest.write(state_path, inputs=lp.sources,
-                       outputs=[("lich", p) for p in res.paths.values()],
+                       outputs=[("lich", p) for p in res.paths.values()], digests=res.digests,
                        extra={"plan": str(lp.path), "year": lp.year, "calendar": res.state})
     except OSError as e:
         raise InputError(Problem(file=str(e.filename or out), field="-o", message=(

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from ..errors import KehoachError, Problem, UsageError
 from ..plan.loader import LoadedPlan
 from .events import UID_DOMAIN, CalEvent, plan_key
-from .ics import PRODID, CalendarBuild, calendar_name, to_ical, vevent
+from .ics import PRODID, CalendarBuild, calendar_name
+from .serialize import to_ical, vevent
 
 PASSWORD_ENV = "KEHOACH_CALDAV_PASSWORD"
 

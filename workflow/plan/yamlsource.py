@@ -315,6 +315,7 @@ def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
     return value
 
 
+_STR = "tag:yaml.org,2002:str"
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -322,6 +323,8 @@ _SAFE_SCALAR_TAGS = {
 
 
 def _scalar(node: yaml.ScalarNode, loader, pos: Positions):
+    if node.tag == _STR:  # what PyYAML's constructor returns for a string, without its cost
+        return node.value
     if node.tag not in _SAFE_SCALAR_TAGS:
         _bad_tag(node, pos)
     try:
