@@ -108,6 +108,38 @@ def test_unchanged_rebuild_is_byte_identical(tmp_path):
     assert b"20240301" not in b"".join(blobs.values())
 
 
+def test_unchanged_calendars_are_not_written_again(tmp_path):
+    """A rebuild in which nothing a calendar says has changed reuses its file (icalendar is
+    then not even imported); a file changed on disk since, or a changed task, is written
+    anew, and comes out exactly as a fresh build."""
+    import subprocess
+    import sys
+
+    plan = write_plan(tmp_path / "p")
+    code = ("import sys; from datetime import datetime, timezone; from pathlib import Path\n"
+            "from workflow.calendars.output import write_calendars\n"
+            "from workflow.plan.loader import load_plan\n"
+            f"write_calendars(load_plan({str(plan)!r}), out_dir=Path({str(tmp_path / 'cal')!r}), "
+            "now=datetime(2024, 3, 1, tzinfo=timezone.utc))\n"
+            "print('icalendar' in sys.modules)\n")
+    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: E731
+                                 check=True).stdout.strip()
+    assert run() == "True"  # the first build writes every file
+    files = {p.name: p.read_bytes() for p in (tmp_path / "cal").glob("*.ics")}
+    assert run() == "False"
+    assert {p.name: p.read_bytes() for p in (tmp_path / "cal").glob("*.ics")} == files
+    (tmp_path / "cal" / "vp.ics").write_bytes(files["vp.ics"].replace(b"Nh", b"nh"))
+    assert run() == "True"
+    assert (tmp_path / "cal" / "vp.ics").read_bytes() == files["vp.ics"]
+    text = plan.read_text(encoding="utf-8").replace("Tự kiểm tra", "Tự kiểm tra lại")
+    plan.write_text(text, encoding="utf-8")
+    assert run() == "True"
+    fresh = build_calendars(load_plan(plan), out_dir=tmp_path / "fresh", now=T0,
+                            previous=json.loads((tmp_path / "cal" / "lich.json").read_text(encoding="utf-8")))
+    for unit, path in fresh.paths.items():
+        assert (tmp_path / "cal" / path.name).read_bytes() == path.read_bytes(), unit
+
+
 def test_reordering_tasks_keeps_uids_and_files(tmp_path):
     a = load_plan(write_plan(tmp_path / "a"))
     b = load_plan(write_plan(tmp_path / "b", vp_tasks=VP_TASKS[::-1], school_tasks=SCHOOL_TASKS[::-1]))

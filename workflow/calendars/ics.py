@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .. import __version__
 from ..errors import InputError
 from ..plan.loader import LoadedPlan
 from ..plan.obligations import by_unit
@@ -178,27 +179,63 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
     now = now or datetime.now(timezone.utc)
     cals = collect(lp)
     state, added, changed, removed = next_state(lp, cals, previous, now)
-    writer = IcsWriter()
-    blobs = {u: calendar_bytes(lp, u, evs, state, writer=writer) for u, evs in cals.items()}
     res = CalendarBuild(out_dir=out_dir, events=cals, state=state, added=added,
                         changed=changed, removed=removed)
+    prev = _state_of(previous)
+    written = prev.get("written") if prev.get("plan") == state["plan"] else None
+    written = written if isinstance(written, dict) else {}
     # every name is checked before anything is written
-    targets = {u: confined(out_dir, f"{u}.ics") for u in blobs}
-    for unit, blob in blobs.items():
+    targets = {u: confined(out_dir, f"{u}.ics") for u in cals}
+    writer = None  # icalendar is imported only when a calendar has to be written anew
+    state["written"] = {}
+    for unit, evs in cals.items():
         target = targets[unit]
-        if not (target.exists() and target.read_bytes() == blob):
-            with atomic_path(target) as tmp:
-                tmp.write_bytes(blob)
+        inputs = _inputs(lp, unit, evs, state)
+        was = written.get(unit)
+        blob = digest = None
+        if isinstance(was, dict) and was.get("inputs") == inputs:
+            # Nothing this file says has changed: the one on disk is reused, unless it is not
+            # what was written then (edited, replaced, cut short).
+            digest = was.get("sha256")
+            blob = _still(target, digest)
+        if blob is None:
+            writer = writer or IcsWriter()
+            blob = calendar_bytes(lp, unit, evs, state, writer=writer)
+            digest = hashlib.sha256(blob).hexdigest()
+            if not (target.exists() and target.read_bytes() == blob):
+                with atomic_path(target) as tmp:
+                    tmp.write_bytes(blob)
         res.paths[unit] = target
-        res.digests[target] = hashlib.sha256(blob).hexdigest()
+        res.digests[target] = digest
         state["files"][unit] = target.name
+        state["written"][unit] = {"inputs": inputs, "sha256": digest}
     for unit, name in sorted(_state_of(previous).get("files", {}).items()):
         stale = out_dir / Path(str(name)).name  # unlinking a link never touches its target
-        if unit not in blobs and stale.suffix == ".ics" and stale.exists():
+        if unit not in cals and stale.suffix == ".ics" and stale.exists():
             remove_output(stale)
             res.deleted_files.append(stale)
     res.notes = change_notes(lp, res, previous)
     return res
+
+
+def _inputs(lp: LoadedPlan, unit: str, events: list[CalEvent], state: dict) -> str:
+    """A digest of everything one calendar file says: its header and, per event, its UID,
+    content hash, SEQUENCE and DTSTAMP (kehoach's version too: a new one may write anew)."""
+    cfg = lp.plan.calendar
+    doc = lp.plan.document
+    data = [__version__, STATE_VERSION, calendar_name(lp, unit), doc.issuer_name or doc.issuing_body,
+            cfg.refresh_hours, [(e.uid, state["events"][e.uid]["hash"], state["events"][e.uid]["sequence"],
+                                 state["events"][e.uid]["dtstamp"]) for e in events]]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+def _still(path: Path, digest: str | None) -> bytes | None:
+    """The bytes of ``path`` if they still hash to ``digest``, else None."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if digest and hashlib.sha256(data).hexdigest() == digest else None
 
 
 def change_notes(lp: LoadedPlan, res: CalendarBuild, previous: dict | None = None) -> list[str]:

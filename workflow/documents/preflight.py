@@ -24,6 +24,7 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
+from .. import cache
 from ..errors import InputError, Problem
 
 CURLY = "“”‘’„‚"
@@ -71,6 +72,27 @@ def stamp(path) -> tuple:
 
 @lru_cache(maxsize=64)
 def findings(path: str, stamp: tuple, known: frozenset | None) -> tuple:
+    """((kind, Problem), …) of the template at ``path``; kept in memory by the file's
+    stamp, and on disk (:mod:`workflow.cache`) by its bytes, so a template is read with
+    python-docx and checked once, not by every process that renders it."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        raw = None  # paragraphs() says what is wrong with it
+    name = cache.key("preflight", path, raw, sorted(known) if known is not None else None) if raw else None
+    hit = cache.get_json("preflight", name) if name else None
+    if isinstance(hit, list):
+        try:
+            return tuple((kind, Problem(**p)) for kind, p in hit)
+        except TypeError:
+            pass  # another shape: made again below
+    out = _findings(path, known)
+    if name:
+        cache.put_json("preflight", name, [[kind, p.to_json()] for kind, p in out])
+    return out
+
+
+def _findings(path: str, known: frozenset | None) -> tuple:
     pars = paragraphs(path)
     out: list[tuple[str, Problem]] = []
 
