@@ -120,3 +120,55 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(cache_d
 
     assert sandboxed_env(autoescape=False).from_string("{{ a }} &").render(a="<") == "< &"
     assert jinja_env().from_string("{{ a }} &").render(a="<") == "&lt; &"
+
+
+def test_a_plan_loaded_again_comes_from_the_cache_without_building_a_validator(cache_dir, tmp_path):
+    """The second process finds the file parsed and its data validated: it imports neither
+    PyYAML nor builds a pydantic validator, and gets the same plan."""
+    import shutil
+
+    from calendar_helpers import SEED_PLAN
+
+    shutil.copytree(SEED_PLAN.parent.parent, tmp_path / "config")
+    plan = tmp_path / "config" / "plans" / SEED_PLAN.name
+    code = textwrap.dedent(f"""
+        import json, sys
+        from workflow.plan.loader import load_plan
+        from workflow.plan.models import Plan
+        lp = load_plan({str(plan)!r})
+        print(json.dumps({{"yaml": "yaml" in sys.modules, "built": Plan.__pydantic_complete__,
+                           "tasks": [t.id for t in lp.tasks], "units": sorted(lp.units),
+                           "title": lp.plan.document.title}}))
+    """)
+
+    def run():
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    first, second = run(), run()
+    assert first["yaml"] and first["built"]
+    assert not second["yaml"] and not second["built"]
+    assert {k: second[k] for k in ("tasks", "units", "title")} == {k: first[k] for k in ("tasks", "units", "title")}
+    for entry in (cache_dir / "valid").iterdir():  # damaged: validated again, same answer
+        entry.write_bytes(entry.read_bytes()[:40])
+    third = run()
+    assert third["built"] and third["tasks"] == first["tasks"]
+
+
+def test_validated_data_is_keyed_by_its_values_and_their_types(cache_dir):
+    """A YAML date and the string of the same date, 1 and "1", are different data."""
+    from datetime import date
+
+    from workflow.errors import ProblemList
+    from workflow.plan.loader import validate_model
+    from workflow.plan.models import DocDate, Unit
+    from workflow.plan.yamlsource import Positions
+
+    pos, problems = Positions(file="x.yaml"), ProblemList()
+    assert validate_model(DocDate, date(2024, 2, 5), pos, problems).day == 5
+    assert validate_model(DocDate, "\x00date:2024-02-05", pos, problems) is None
+    assert validate_model(DocDate, date(2024, 2, 5), pos, problems).as_date() == date(2024, 2, 5)
+    u = validate_model(Unit, {"name": "Trường A", "email": "a@x.example.org"}, pos, problems)
+    assert u.email == ["a@x.example.org"]
+    assert validate_model(Unit, {"name": "Trường A", "email": "không-phải-thư"}, pos, problems) is None
+    assert [p.field for p in problems.errors] == ["", "email"]

@@ -22,7 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -63,15 +66,29 @@ def key(*parts) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=None)
+def source_digest(*modules: str) -> str:
+    """A digest of the source files of ``modules`` (dotted names, imported): part of the key
+    of a result that code computes, so that a changed program never reads an old answer."""
+    h = hashlib.sha256()
+    for name in modules:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        try:
+            h.update(Path(path).read_bytes() if path else name.encode())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()
+
+
 def get_json(kind: str, name: str):
     """The JSON value stored under ``kind``/``name``, or None (missing, unreadable, cut
     short, corrupt, or written for another key)."""
-    where = folder(kind)
-    if where is None:
+    data = _read(kind, name, "json")
+    if data is None:
         return None
     try:
-        entry = json.loads((where / f"{name}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        entry = json.loads(data.decode("utf-8"))
+    except ValueError:
         return None
     if not isinstance(entry, dict) or entry.get("key") != name or "value" not in entry:
         return None
@@ -81,16 +98,56 @@ def get_json(kind: str, name: str):
 def put_json(kind: str, name: str, value) -> None:
     """Store ``value`` (JSON) under ``kind``/``name``, atomically; silently nothing when
     the cache cannot be written."""
+    data = json.dumps({"key": name, "value": value}, ensure_ascii=False).encode("utf-8")
+    _write(kind, name, "json", data)
+
+
+def get_object(kind: str, name: str, expected: type | tuple[type, ...]):
+    """The Python object stored under ``kind``/``name`` if it is an ``expected`` one, else
+    None. Pickled: the folder is the user's own (0700), as trusted as their files."""
+    data = _read(kind, name, "pickle")
+    head = _HEAD + name.encode() + b"\n"
+    if data is None or not data.startswith(head):
+        return None
+    try:
+        value = pickle.loads(data[len(head):])
+    except Exception:  # any damage: unpickling raises all kinds of errors
+        return None
+    return value if isinstance(value, expected) else None
+
+
+def put_object(kind: str, name: str, value) -> None:
+    """Store ``value`` (picklable) under ``kind``/``name`` (see :func:`put_json`)."""
+    try:
+        data = _HEAD + name.encode() + b"\n" + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # not picklable: nothing kept
+        return
+    _write(kind, name, "pickle", data)
+
+
+_HEAD = b"kehoach-cache "
+
+
+def _read(kind: str, name: str, suffix: str) -> bytes | None:
+    where = folder(kind)
+    if where is None:
+        return None
+    try:
+        return (where / f"{name}.{suffix}").read_bytes()
+    except OSError:
+        return None
+
+
+def _write(kind: str, name: str, suffix: str, data: bytes) -> None:
     where = folder(kind)
     if where is None:
         return
-    data = json.dumps({"key": name, "value": value}, ensure_ascii=False)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=where)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
+            with os.fdopen(fd, "wb") as f:
                 f.write(data)
-            os.replace(tmp, where / f"{name}.json")
+            os.replace(tmp, where / f"{name}.{suffix}")
         except BaseException:
             try:
                 os.unlink(tmp)

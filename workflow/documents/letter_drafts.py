@@ -119,7 +119,7 @@ def _base(lp: LoadedPlan, words: dict, text: dict, pos, problems: ProblemList) -
         },
         "recipients": fill_wording(text.get("recipients", ["Như trên"]), words, pos, ("recipients",), problems),
         "archive": lp.plan.archive,
-        "signer": lp.plan.signer.model_dump(),
+        "signer": {"lines": list(lp.plan.signer.lines), "name": lp.plan.signer.name},
     }
 
 
