@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "workflow"
 
 # Lower layers must not import the higher ones (``commands`` and ``web`` sit on top).
 LAYERS = [
-    ("workflow.errors", "workflow.safeio", "workflow.dates", "workflow.cache"),
+    ("workflow.errors", "workflow.safeio", "workflow.dates", "workflow.cache", "workflow.jsontext"),
     ("workflow.plan",),
     ("workflow.documents", "workflow.calendars", "workflow.reminders", "workflow.statistics",
      "workflow.importer"),

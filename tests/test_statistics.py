@@ -364,3 +364,15 @@ def test_workbook_data_sheet_is_named_in_vietnamese_and_old_workbooks_still_read
     old.append([unit("Xã Cũ")[c] for c in cols])
     wb.save(tmp_path / "cu.xlsx")
     assert load_figures(tmp_path / "cu.xlsx", cs).units[0].name == "Xã Cũ"
+
+
+@pytest.mark.parametrize("cells, plain", [
+    (("12", "0", "400"), True), (("12", "", "4"), False), (("", "1"), False), (("1", ""), False),
+    (("12,5", "3"), False), (("1.200", "3"), False), (("٣", "1"), False), ((" 12", "1"), False),
+    (("12", None), False), (("-1", "2"), False)])
+def test_the_fast_reading_of_a_row_takes_only_plain_whole_numbers(cells, plain):
+    """A row whose every count is plain digits is read in one go; anything else cell by cell
+    (where blanks, thousands dots, decimals and signs get their own rules and messages)."""
+    from workflow.statistics.figures import _all_digits
+
+    assert _all_digits(cells) is plain

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
+from .jsontext import dumps
 from .safeio import atomic_path, current_path
 
 
@@ -56,21 +57,3 @@ def write(path: Path, *, inputs: list[Path], outputs: list[tuple[str, Path]],
     with atomic_path(Path(path)) as tmp:
         tmp.write_text(dumps(data) + "\n", encoding="utf-8")
     return data
-
-
-def dumps(data, *, depth: int = 3) -> str:
-    """JSON indented by two spaces down to ``depth`` levels, each value deeper on one line:
-    as readable as ``indent=2`` for the manifest's own fields, and one line per calendar
-    event (thousands of them in a big plan: json's indenting encoder is pure Python, its
-    one-line encoder is C)."""
-    one_line = json.JSONEncoder(ensure_ascii=False).encode
-
-    def enc(v, level: int) -> str:
-        if level >= depth or not isinstance(v, (dict, list)) or not v:
-            return one_line(v)
-        pad, inner = "  " * level, "  " * (level + 1)
-        if isinstance(v, dict):
-            items = [f"{inner}{one_line(str(k))}: {enc(x, level + 1)}" for k, x in v.items()]
-            return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-        return "[\n" + ",\n".join(f"{inner}{enc(x, level + 1)}" for x in v) + f"\n{pad}]"
-    return enc(data, 0)

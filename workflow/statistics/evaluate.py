@@ -77,6 +77,9 @@ class UnitResult:
     def unassessed(self, pid: str) -> list[int]:
         return [lv for lv, s in self.status[pid].items() if s == UNKNOWN]
 
+    def fully_assessed(self, pid: str) -> bool:
+        return UNKNOWN not in self.status[pid].values()
+
 
 @dataclass
 class ShareResult:
@@ -113,7 +116,19 @@ class Evaluation:
     def parent(self) -> ParentResult | None:
         return self.top if self.top is not None else (self.parents[0] if self.parents else None)
 
-    def to_json(self) -> dict:
+    def to_json(self, *, reasons: bool = False) -> dict:
+        """Per unit its levels, each level's status and the ids of the criteria it missed or
+        could not be assessed on (compact: ten thousand units stay a few MB); with
+        ``reasons``, every check in full too (numbers, rate, threshold, article)."""
+        def unit_json(u: UnitResult) -> dict:
+            out = {"unit": u.name, "parent": u.unit.parent, "dbkk": u.unit.dbkk, "levels": u.levels,
+                   "status": {k: {str(lv): s for lv, s in v.items()} for k, v in u.status.items()},
+                   "missed": [c.id for c in u.checks if c.met is False],
+                   "unassessed": [c.id for c in u.checks if c.met is None]}
+            if reasons:
+                out["checks"] = [c.to_json() for c in u.checks]
+            return out
+
         def parent_json(p: ParentResult) -> dict:
             return {"unit": p.name, "tier": p.tier, "levels": p.levels, "members": p.members,
                     "shares": {s.id: {"reached": s.reached, "total": s.total,
@@ -121,10 +136,7 @@ class Evaluation:
                                       "threshold": float(s.threshold), "met": s.met,
                                       "confirmed": s.confirmed} for s in p.shares}}
         out = {"criteria": self.criteria.name, "sample": self.figures.sample,
-               "units": [{"unit": u.name, "parent": u.unit.parent, "dbkk": u.unit.dbkk,
-                          "levels": u.levels, "status": {k: {str(lv): s for lv, s in v.items()}
-                                                         for k, v in u.status.items()},
-                          "checks": [c.to_json() for c in u.checks]} for u in self.units],
+               "units": [unit_json(u) for u in self.units],
                "parent": parent_json(self.parent) if self.parent else None}
         if len(self.parents) > 1:
             out["parents"] = [parent_json(p) for p in self.parents]
@@ -135,7 +147,8 @@ def evaluate(figs: Figures, cs: CriteriaSet, *, parent_name: str = "") -> Evalua
     """Evaluate every unit, then each cap_tren group and (with several groups) the tier above."""
     plan = _compile(cs)
     requires = {f"{p.id}{lv.level}": [cs.split_ref(r) for r in lv.requires] for p in cs.programmes for lv in p.levels}
-    units = [_unit(u, plan, requires) for u in figs.units]
+    order = _order(cs, requires)
+    units = [_unit(u, plan, requires, order) for u in figs.units]
     groups: dict[str, list[UnitResult]] = {}
     for u in units:
         groups.setdefault(u.unit.parent or parent_name, []).append(u)
@@ -149,59 +162,110 @@ def evaluate(figs: Figures, cs: CriteriaSet, *, parent_name: str = "") -> Evalua
 
 
 def _compile(cs: CriteriaSet):
-    """Per programme, per level: (level, requires, gate, [(criterion, normal, dbkk)]) in order."""
+    """Per programme: (programme, gate check's fields or None, [(level, [criterion])]) in
+    order, each criterion as (id, level, article, confirmed, has ĐBKK variant, normal,
+    ĐBKK), each variant (text, numerator columns, denominator column, p, q, threshold p/q):
+    everything a unit's checks need, looked up once for all the units."""
     out = []
     for p in cs.programmes:
+        gate = ((f"{p.id}.dieu_kien", p.id, 0, "đảm bảo điều kiện", None, None, ONE)
+                if p.gate else None)
         levels = []
         for lv in sorted(p.levels, key=lambda x: x.level):
             crits = []
             for c in lv.criteria:
-                n = c.variant(False)
-                d = c.variant(True)
-                crits.append((c, (n[0], n[1], n[2], n[3].numerator, n[3].denominator, n[3]),
+                n, d = c.variant(False), c.variant(True)
+                crits.append((c.id, lv.level, c.article, c.confirmed and lv.confirmed, c.dbkk is not None,
+                              (n[0], n[1], n[2], n[3].numerator, n[3].denominator, n[3]),
                               (d[0], d[1], d[2], d[3].numerator, d[3].denominator, d[3])))
-            levels.append((lv, crits))
-        out.append((p, levels))
+            levels.append((lv.level, crits))
+        out.append((p, gate, levels))
     return out
 
 
-def _unit(u: UnitFigures, plan, requires: dict[str, list[tuple[str, int]]]) -> UnitResult:
-    values = u.values
+def _order(cs: CriteriaSet, requires: dict[str, list]) -> list | None:
+    """(programme, level, its prerequisites) with every prerequisite before the levels that
+    need it, so a unit resolves them in one pass; None when they go round in a circle (each
+    unit then follows them one by one, and stops where the circle closes)."""
+    deps = {(p.id, lv.level): [tuple(r) for r in requires[f"{p.id}{lv.level}"]]
+            for p in cs.programmes for lv in p.levels}
+    out: list = []
+    done: set = set()
+    visiting: set = set()
+
+    def visit(k) -> bool:
+        if k in done:
+            return True
+        if k in visiting or k not in deps:
+            return False
+        visiting.add(k)
+        if not all(visit(d) for d in deps[k]):
+            return False
+        visiting.discard(k)
+        done.add(k)
+        out.append((k[0], k[1], deps[k]))
+        return True
+
+    return out if all(visit(k) for k in deps) else None
+
+
+def _unit(u: UnitFigures, plan, requires: dict[str, list[tuple[str, int]]],
+          order: list | None = None) -> UnitResult:
+    get = u.values.get
+    dbkk = u.dbkk
     checks: list[Check] = []
+    add = checks.append
     status: dict[str, dict[int, str]] = {}
-    for p, levels in plan:
-        status[p.id] = {}
+    for p, gate, levels in plan:
+        pid = p.id
+        states = status[pid] = {}
         gate_ok = True
-        if p.gate:
-            g = values.get(p.gate)
+        if gate is not None:
+            g = get(p.gate)
             gate_ok = g is None or g == 1
-            checks.append(Check(f"{p.id}.dieu_kien", p.id, 0, "đảm bảo điều kiện", None, None,
-                                ONE, gate_ok, False, "Thông tư 07/2016/TT-BGDĐT", True, "gate"))
-        for lv, crits in levels:
+            add(Check(*gate, gate_ok, False, "Thông tư 07/2016/TT-BGDĐT", True, "gate"))
+        for level, crits in levels:
             state = REACHED if gate_ok else MISSED
-            for c, normal, variant in crits:
-                text, num_cols, den_col, tp, tq, thr = variant if u.dbkk else normal
-                den = values.get(den_col)
-                num = 0
-                for col in num_cols:
-                    v = values.get(col)
-                    if v is None:
-                        num = None
-                        break
-                    num += v
+            for cid, lvl, article, confirmed, has_dbkk, normal, variant in crits:
+                text, num_cols, den_col, tp, tq, thr = variant if dbkk else normal
+                den = get(den_col)
+                if len(num_cols) == 1:
+                    num = get(num_cols[0])
+                else:
+                    num = 0
+                    for col in num_cols:
+                        v = get(col)
+                        if v is None:
+                            num = None
+                            break
+                        num += v
                 if num is None or den is None or den == 0:
                     met = None
+                    if state == REACHED:
+                        state = UNKNOWN
                 else:
                     met = num * tq >= tp * den
-                checks.append(Check(c.id, p.id, lv.level, text, num, den, thr, met,
-                                    u.dbkk and c.dbkk is not None, c.article,
-                                    c.confirmed and lv.confirmed))
-                if met is False:
-                    state = MISSED
-                elif met is None and state == REACHED:
-                    state = UNKNOWN
-            status[p.id][lv.level] = state
+                    if not met:
+                        state = MISSED
+                add(Check(cid, pid, lvl, text, num, den, thr, met, dbkk and has_dbkk, article,
+                          confirmed))
+            states[level] = state
     # prerequisites may point across programmes (THCS mức 1 needs TH mức 1 and XMC mức 1)
+    if order is not None:
+        for pid, level, reqs in order:
+            st = status[pid][level]
+            for rp, rl in reqs:
+                rs = status[rp][rl]  # already final: prerequisites come first
+                if rs == MISSED:
+                    st = MISSED
+                elif rs == UNKNOWN and st == REACHED:
+                    st = UNKNOWN
+            status[pid][level] = st
+        levels_reached = {}
+        for p, _, lvs in plan:
+            states = status[p.id]
+            levels_reached[p.id] = max((level for level, _ in lvs if states[level] == REACHED), default=0)
+        return UnitResult(unit=u, levels=levels_reached, status=status, checks=checks)
     resolved: dict[str, str] = {}
 
     def final(pid: str, level: int, stack=()) -> str:
@@ -220,16 +284,16 @@ def _unit(u: UnitFigures, plan, requires: dict[str, list[tuple[str, int]]]) -> U
         resolved[key] = state
         return state
 
-    levels: dict[str, int] = {}
-    for p, lvs in plan:
+    levels_reached: dict[str, int] = {}
+    for p, _, lvs in plan:
         best = 0
-        for lv, _ in lvs:
-            st = final(p.id, lv.level)
-            status[p.id][lv.level] = st
+        for level, _ in lvs:
+            st = final(p.id, level)
+            status[p.id][level] = st
             if st == REACHED:
-                best = max(best, lv.level)
-        levels[p.id] = best
-    return UnitResult(unit=u, levels=levels, status=status, checks=checks)
+                best = max(best, level)
+        levels_reached[p.id] = best
+    return UnitResult(unit=u, levels=levels_reached, status=status, checks=checks)
 
 
 def _shares(name: str, tier: str, members: list[tuple[dict, bool, str]], cs: CriteriaSet) -> ParentResult:
@@ -262,12 +326,24 @@ def _shares(name: str, tier: str, members: list[tuple[dict, bool, str]], cs: Cri
 def missed_prerequisites(u: UnitResult, cs: CriteriaSet, pid: str, level: int) -> list[str]:
     """Readable names ('XMC mức độ 1') of the prerequisites of ``pid`` mức ``level`` that
     unit ``u`` missed."""
-    out = []
-    for ref in cs.programme(pid).level(level).requires:
-        hit = cs.split_ref(ref)
-        if hit and u.status[hit[0]][hit[1]] == MISSED:
-            out.append(cs.ref_name(ref))
-    return out
+    return [name for (rp, rl), name in _prerequisites(cs, pid, level) if u.status[rp][rl] == MISSED]
+
+
+_PREREQUISITES: dict[tuple, list] = {}
+
+
+def _prerequisites(cs: CriteriaSet, pid: str, level: int) -> list[tuple[tuple[str, int], str]]:
+    """((programme, level), readable name) of each known prerequisite, looked up once per
+    criteria set (a report asks for every unit)."""
+    key = (id(cs), pid, level)
+    found = _PREREQUISITES.get(key)
+    if found is None or found[0] is not cs:
+        if len(_PREREQUISITES) > 256:  # a long-running process loads criteria again and again
+            _PREREQUISITES.clear()
+        refs = cs.programme(pid).level(level).requires
+        found = _PREREQUISITES[key] = (cs, [(hit, cs.ref_name(ref)) for ref in refs
+                                            if (hit := cs.split_ref(ref))])
+    return found[1]
 
 
 def level_name(p: Programme, level: int) -> str:

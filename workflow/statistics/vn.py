@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 from ..documents.vnformat import number
 
@@ -27,9 +28,12 @@ def pct(rate: Fraction, decimals: int = 2, *, thresholds=()) -> str:
 
     On integers only (a report prints tens of thousands of rates): num/den shown as v/10^d %."""
     rate = Fraction(rate)
-    num, den = rate.numerator, rate.denominator
-    limits = [(t.numerator, t.denominator) for t in
-              (x if isinstance(x, Fraction) else Fraction(x) for x in thresholds)] + [(1, 1)]
+    return pct_of(rate.numerator, rate.denominator, decimals, thresholds=tuple(thresholds))
+
+
+def pct_of(num: int, den: int, decimals: int = 2, *, thresholds: tuple = ()) -> str:
+    """:func:`pct` of ``num``/``den`` (den > 0), without making a Fraction of it."""
+    limits = _limits(thresholds)
     d = decimals
     while True:
         scale = 10**d
@@ -45,6 +49,14 @@ def pct(rate: Fraction, decimals: int = 2, *, thresholds=()) -> str:
     return text + "%"
 
 
+@lru_cache(maxsize=256)
+def _limits(thresholds: tuple) -> tuple[tuple[int, int], ...]:
+    """(p, q) of each threshold, and of 100%."""
+    return tuple((t.numerator, t.denominator) for t in
+                 (x if isinstance(x, Fraction) else Fraction(x) for x in thresholds)) + ((1, 1),)
+
+
+@lru_cache(maxsize=256)
 def threshold(f: Fraction) -> str:
     """Fraction(95, 100) -> '95%'; Fraction(995, 1000) -> '99,5%' (exact, no trailing zeros)."""
     v = f * 100
@@ -58,7 +70,7 @@ def figure(num: int, den: int, *, thresholds=()) -> str:
     """'12.880/12.882, đạt 99,98%' (see :func:`pct` for ``thresholds``)."""
     if den == 0:
         return f"{number(num)}/0"
-    return f"{number(num)}/{number(den)}, đạt {pct(Fraction(num, den), thresholds=thresholds)}"
+    return f"{number(num)}/{number(den)}, đạt {pct_of(num, den, thresholds=tuple(thresholds))}"
 
 
 def share(reached: int, total: int, *, thresholds=()) -> str:
