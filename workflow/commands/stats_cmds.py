@@ -85,7 +85,7 @@ def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bo
         levels = "; ".join(f"{p.short} {names[p.id][u.levels[p.id]]}"
                            + ("" if u.fully_assessed(p.id) else " (chưa đánh giá đủ)") for p in cs.programmes)
         out.append(f"{u.name}{' (ĐBKK)' if u.unit.dbkk else ''}: {levels}")
-        for c in u.checks:
+        for c in (u.checks if show_all else u.failing()):
             if c.kind != "rate" and c.met is not False:
                 continue
             if c.kind == "gate":
@@ -94,7 +94,10 @@ def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bo
                 verdict = {True: "đạt", False: "CHƯA ĐẠT", None: "chưa đánh giá"}[c.met]
                 out.append(f"    {c.id:<18} {c.text}: {c.figure()} (ngưỡng {threshold(c.threshold)}) — {verdict}")
         for p in cs.programmes:
-            missed = [lv for lv, st in sorted(u.status[p.id].items()) if st == MISSED]
+            states = u.status[p.id]
+            if MISSED not in states.values():
+                continue
+            missed = [lv for lv, st in sorted(states.items()) if st == MISSED]
             names_missed = missed_prerequisites(u, cs, p.id, missed[0]) if missed else []
             if names_missed:
                 out.append(f"    {p.id + str(missed[0]):<18} {p.short} {level_name(p, missed[0])}: "

@@ -33,7 +33,8 @@ def pct(rate: Fraction, decimals: int = 2, *, thresholds=()) -> str:
 
 def pct_of(num: int, den: int, decimals: int = 2, *, thresholds: tuple = ()) -> str:
     """:func:`pct` of ``num``/``den`` (den > 0), without making a Fraction of it."""
-    limits = _limits(thresholds)
+    limits = _limits(tuple((t.numerator, t.denominator) if isinstance(t, Fraction) else t
+                           for t in thresholds))
     d = decimals
     while True:
         scale = 10**d
@@ -51,15 +52,25 @@ def pct_of(num: int, den: int, decimals: int = 2, *, thresholds: tuple = ()) -> 
 
 @lru_cache(maxsize=256)
 def _limits(thresholds: tuple) -> tuple[tuple[int, int], ...]:
-    """(p, q) of each threshold, and of 100%."""
-    return tuple((t.numerator, t.denominator) for t in
-                 (x if isinstance(x, Fraction) else Fraction(x) for x in thresholds)) + ((1, 1),)
+    """(p, q) of each threshold (given as (p, q) or a number), and of 100%. Keyed by
+    integers: a Fraction's hash is slow, and a report asks for tens of thousands of rates."""
+    out = []
+    for t in thresholds:
+        f = Fraction(*t) if isinstance(t, tuple) else Fraction(t)
+        out.append((f.numerator, f.denominator))
+    return tuple(out) + ((1, 1),)
+
+
+def threshold(f: Fraction) -> str:
+    """Fraction(95, 100) -> '95%'; Fraction(995, 1000) -> '99,5%' (exact, no trailing zeros)."""
+    if not isinstance(f, Fraction):
+        f = Fraction(f)
+    return _threshold(f.numerator, f.denominator)
 
 
 @lru_cache(maxsize=256)
-def threshold(f: Fraction) -> str:
-    """Fraction(95, 100) -> '95%'; Fraction(995, 1000) -> '99,5%' (exact, no trailing zeros)."""
-    v = f * 100
+def _threshold(p: int, q: int) -> str:
+    v = Fraction(p, q) * 100
     if v.denominator == 1:
         return f"{v.numerator}%"
     s = f"{float(v):.4f}".rstrip("0").rstrip(".")
