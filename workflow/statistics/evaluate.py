@@ -255,15 +255,25 @@ def _units(figures: list[UnitFigures], plan, order: list) -> list[UnitResult]:
             mine = [MISSED if r == MISSED else UNKNOWN if r == UNKNOWN and s == REACHED else s
                     for s, r in zip(mine, theirs)]
         states[(pid, level)] = mine
-    out = []
-    programmes = [(p.id, [level for level, _ in lvs]) for p, _, lvs in plan]
+    # per programme: each unit's states level by level, and the highest level it reached
+    per_programme = []
+    for p, _, lvs in plan:
+        lvls = [level for level, _ in lvs]
+        reached = [0] * n
+        for level in lvls:  # ascending: the last level reached is the highest
+            reached = [level if st == REACHED else r for r, st in zip(reached, states[(p.id, level)])]
+        rows = zip(*[states[(p.id, level)] for level in lvls]) if lvls else [()] * n
+        per_programme.append((p.id, lvls, rows, reached))
     spec_row = tuple(specs)
-    rows = zip(zip(*nums), zip(*dens), zip(*mets)) if specs else (((), (), ()),) * n
-    for i, (u, (u_nums, u_dens, u_mets)) in enumerate(zip(figures, rows)):
-        status = {pid: {level: states[(pid, level)][i] for level in lvls} for pid, lvls in programmes}
-        levels_reached = {pid: max((lv for lv, st in status[pid].items() if st == REACHED), default=0)
-                          for pid, _ in programmes}
-        out.append(UnitResult(u, levels_reached, status, row=(spec_row, u_nums, u_dens, u_mets)))
+    checks = zip(zip(*nums), zip(*dens), zip(*mets)) if specs else [((), (), ())] * n
+    out = []
+    for u, (u_nums, u_dens, u_mets), *mine in zip(figures, checks, *[zip(rows, reached) for _, _, rows, reached
+                                                                     in per_programme]):
+        status, levels = {}, {}
+        for (pid, lvls, _, _), (row, best) in zip(per_programme, mine):
+            status[pid] = dict(zip(lvls, row))
+            levels[pid] = best
+        out.append(UnitResult(u, levels, status, row=(spec_row, u_nums, u_dens, u_mets)))
     return out
 
 

@@ -122,7 +122,7 @@ def load_figures(path: str | Path, cs: CriteriaSet) -> Figures:
     # each column's reader, decided once: (position, id, "unit" | "parent" | "dbkk" | "flag" | "count")
     plan = [(i, cid, "unit" if cid == UNIT else "parent" if cid == PARENT else "dbkk" if cid == DBKK
              else "flag" if cs.columns[cid].kind == "flag" else "count") for i, cid in cols.items()]
-    limits = list(cs.limits)
+    limits = [(lim, lim.parts[0] if len(lim.parts) == 1 else None, lim.whole) for lim in cs.limits]
     counts = [(i, cid) for i, cid, kind in plan if kind == "count"]
     others = [x for x in plan if x[2] != "count"]
     count_ids = [cid for _, cid in counts]
@@ -156,6 +156,11 @@ def load_figures(path: str | Path, cs: CriteriaSet) -> Figures:
                     problems.add(cells.problem(line, i, "thiếu tên đơn vị"))
             elif kind == "parent":
                 parent = _text(raw)
+            elif raw == "1" or raw == "0":  # the usual flag cell
+                if kind == "dbkk":
+                    dbkk = raw == "1"
+                else:
+                    values[cid] = int(raw)
             else:
                 flag = _flag(raw)
                 if flag is None:
@@ -168,10 +173,16 @@ def load_figures(path: str | Path, cs: CriteriaSet) -> Figures:
             if unit in seen:
                 problems.add(cells.problem(line, pos_of[UNIT], f"đơn vị '{unit}' trùng với dòng {seen[unit]}"))
             seen[unit] = line
-        for lim in limits:
+        for lim, first, whole_id in limits:
+            whole = values.get(whole_id)
+            if whole is None:
+                continue
+            if first is not None:  # one part: the usual limit
+                part = values.get(first)
+                if part is None or part <= whole:
+                    continue
             parts = [values.get(p) for p in lim.parts]
-            whole = values.get(lim.whole)
-            if whole is None or None in parts:
+            if None in parts:
                 continue
             if sum(parts) > whole:
                 # the first part's cell carries the message; the other parts and the whole by reference

@@ -40,7 +40,10 @@ def pct_of(num: int, den: int, decimals: int = 2, *, thresholds: tuple = ()) -> 
         scale = 10**d
         v = (2 * num * 100 * scale + den) // (2 * den)      # half up (rates are ≥ 0)
         # shown ≥ p/q  ⇔  v·q ≥ p·100·10^d;  rate ≥ p/q  ⇔  num·q ≥ p·den
-        if all((v * q >= p * 100 * scale) == (num * q >= p * den) for p, q in limits):
+        for p, q in limits:
+            if (v * q >= p * 100 * scale) != (num * q >= p * den):
+                break
+        else:
             break
         d += 1
     whole, frac = divmod(v, scale)
@@ -100,6 +103,7 @@ def required(f: Fraction) -> str:
 KINDS = ("thị trấn", "thị xã", "thành phố", "đặc khu", "phường", "xã", "quận", "huyện", "tỉnh")
 
 
+@lru_cache(maxsize=4096)
 def kind_of(name: str) -> str:
     """'Xã Hồng Hà' -> 'xã'; 'Thị Trấn Tây Đằng' -> 'thị trấn'; '' when the name has no kind."""
     low = " ".join(name.split()).lower()
