@@ -19,17 +19,17 @@ from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
 from ..documents.vnformat import short_date
 from ..plan.models import code_problem
+from .mimepolicy import POLICY
 from .schedule import START
 from .settings import Settings
 
 _UTF8 = charset.Charset("utf-8")
 _UTF8.body_encoding = charset.BASE64  # fewer, longer lines than quoted-printable: faster
-_POLICY = compat32.clone(linesep="\r\n")
+_POLICY = POLICY  # compat32, CRLF, short plain headers written without Header's machinery
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

@@ -297,6 +297,9 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult,
     transport = transport or make_transport(s)
     res.transport = transport.name
     try:
+        if getattr(transport, "idempotent", False) and hasattr(transport, "send_many"):
+            _send_chunks(ledger, s, t, transport, todo, res, stop)
+            return
         down: str | None = None
         aid = None  # attempt already begun for the current message (by the previous commit)
         for i, m in enumerate(todo):
@@ -333,6 +336,37 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult,
     finally:
         if own:
             transport.close()
+
+
+CHUNK = 64  # outbox mails written, made durable and recorded together
+
+
+def _send_chunks(ledger: Ledger, s: Settings, t: int, transport, todo, res: RunResult,
+                 stop: Callable[[], bool]) -> None:
+    """The outbox way: it writes each Message-ID once whatever the ledger remembers, so a
+    chunk of mails is begun in one commit, written and flushed to disk together, and recorded
+    sent in one commit. A kill in between leaves the chunk "in doubt": the next run sends it
+    again and the outbox, finding the files, writes nothing twice. ``stop`` is asked before
+    each chunk (the chunk in flight is finished)."""
+    for start in range(0, len(todo), CHUNK):
+        if stop():  # asked to stop: the rest wait, queued, for next time
+            break
+        chunk = todo[start:start + CHUNK]
+        aids = ledger.begin_many([m["id"] for m in chunk], transport.name, t)
+        results = transport.send_many([(bytes(m["raw"]), m["msgid"]) for m in chunk])
+        sent, failed = [], []
+        for m, aid, r in zip(chunk, aids, results):
+            info = {"unit": m["unit"], "subject": m["subject"], "msgid": m["msgid"],
+                    "recipients": json.loads(m["recipients"]), "late": bool(m["late"])}
+            if isinstance(r, SendError):
+                nxt = t + _backoff(s, m["attempts"] + 1)
+                failed.append((m["id"], aid, str(r), nxt))
+                res.failed.append({**info, "error": str(r), "attempted": True,
+                                   "next_try": datetime.fromtimestamp(nxt, s.tz).isoformat()})
+            else:
+                sent.append((m["id"], aid, r))
+                res.sent.append({**info, "note": r})
+        ledger.finish_many(sent, failed, t)
 
 
 # --- remind log ----------------------------------------------------------------------------
