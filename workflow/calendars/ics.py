@@ -19,7 +19,7 @@ from .. import __version__
 from ..errors import InputError
 from ..plan.loader import LoadedPlan
 from ..plan.obligations import by_unit
-from ..safeio import atomic_path, confined, remove_output
+from ..safeio import atomic_path, confined, current_path, remove_output
 from .events import ALL, CalEvent, EventMaker, all_events, check_unit, plan_key, unit_events
 
 # fold and vevent: this module's API since before serialize.py was split off
@@ -43,6 +43,7 @@ class CalendarBuild:
     deleted_files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)              # Vietnamese, for the user
     digests: dict[Path, str] = field(default_factory=dict)      # file -> SHA-256 of its bytes
+    state_text: str | None = None                               # the state as JSON, once saved
 
 
 def calendar_name(lp: LoadedPlan, unit: str) -> str:
@@ -50,9 +51,10 @@ def calendar_name(lp: LoadedPlan, unit: str) -> str:
     return f"{label} – thời hạn {lp.plan.document.type.lower()} năm {lp.year}"
 
 
-def collect(lp: LoadedPlan) -> dict[str, list[CalEvent]]:
-    """Every calendar's events: each unit with at least one event, then "tat-ca"."""
-    maker = EventMaker(lp)
+def collect(lp: LoadedPlan, obs: list | None = None) -> dict[str, list[CalEvent]]:
+    """Every calendar's events: each unit with at least one event, then "tat-ca" (``obs``:
+    the plan's obligations, when already at hand)."""
+    maker = EventMaker(lp, obs)
     mine = by_unit(maker.obligations)
     cals = {u: evs for u in lp.units if (evs := maker.unit_events(u, mine.get(u, [])))}
     cals[ALL] = maker.all_events()
@@ -167,7 +169,7 @@ def calendar_bytes(lp: LoadedPlan, unit: str, events: list[CalEvent], state: dic
 
 
 def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = None,
-                    now: datetime | None = None) -> CalendarBuild:
+                    now: datetime | None = None, obs: list | None = None) -> CalendarBuild:
     """Write <unit>.ics for every unit with events and tat-ca.ics into ``out_dir``.
 
     ``previous`` is the last state (or a whole manifest holding it under "calendar").
@@ -177,7 +179,7 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
     """
     out_dir = Path(out_dir)
     now = now or datetime.now(timezone.utc)
-    cals = collect(lp)
+    cals = collect(lp, obs)
     state, added, changed, removed = next_state(lp, cals, previous, now)
     res = CalendarBuild(out_dir=out_dir, events=cals, state=state, added=added,
                         changed=changed, removed=removed)
@@ -193,12 +195,13 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
         inputs = _inputs(lp, unit, evs, state)
         was = written.get(unit)
         blob = digest = None
+        reused = False
         if isinstance(was, dict) and was.get("inputs") == inputs:
             # Nothing this file says has changed: the one on disk is reused, unless it is not
             # what was written then (edited, replaced, cut short).
             digest = was.get("sha256")
-            blob = _still(target, digest)
-        if blob is None:
+            reused = _still(target, digest, was.get("stat"))
+        if not reused:
             writer = writer or IcsWriter()
             blob = calendar_bytes(lp, unit, evs, state, writer=writer)
             digest = hashlib.sha256(blob).hexdigest()
@@ -208,7 +211,7 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
         res.paths[unit] = target
         res.digests[target] = digest
         state["files"][unit] = target.name
-        state["written"][unit] = {"inputs": inputs, "sha256": digest}
+        state["written"][unit] = {"inputs": inputs, "sha256": digest, "stat": _stat(current_path(target))}
     for unit, name in sorted(_state_of(previous).get("files", {}).items()):
         stale = out_dir / Path(str(name)).name  # unlinking a link never touches its target
         if unit not in cals and stale.suffix == ".ics" and stale.exists():
@@ -229,13 +232,26 @@ def _inputs(lp: LoadedPlan, unit: str, events: list[CalEvent], state: dict) -> s
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
-def _still(path: Path, digest: str | None) -> bytes | None:
-    """The bytes of ``path`` if they still hash to ``digest``, else None."""
+def _still(path: Path, digest: str | None, stat: list | None) -> bool:
+    """Whether ``path`` still holds what was written: its size and modification time as
+    they were then, else its bytes hashing to ``digest``."""
+    now = _stat(path)
+    if now is None or not digest:
+        return False
+    if stat is not None and now == stat:
+        return True
     try:
-        data = path.read_bytes()
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def _stat(path: Path) -> list | None:
+    try:
+        st = path.stat()
     except OSError:
         return None
-    return data if digest and hashlib.sha256(data).hexdigest() == digest else None
+    return [st.st_size, st.st_mtime_ns]
 
 
 def change_notes(lp: LoadedPlan, res: CalendarBuild, previous: dict | None = None) -> list[str]:

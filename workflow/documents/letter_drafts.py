@@ -132,8 +132,9 @@ def owning_units(lp: LoadedPlan) -> list[str]:
     return out
 
 
-def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
-    """The "V/v triển khai Kế hoạch …" letter: Kính gửi = the plan's owning units.
+def plan_letter(lp: LoadedPlan, *, template_dirs=(), obs: list[Obligation] | None = None) -> Letter:
+    """The "V/v triển khai Kế hoạch …" letter: Kính gửi = the plan's owning units (``obs``:
+    the plan's obligations, when already at hand).
 
     Raises :class:`InputError` when the wording file is broken.
     """
@@ -142,7 +143,7 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
     problems = ProblemList()
     data = _base(lp, words, text, pos, problems)
     units = owning_units(lp)
-    named = [o for o in obligations(lp) if o.via is None]  # as the plan names them
+    named = [o for o in (obligations(lp) if obs is None else obs) if o.via is None]  # as named
     body = _paragraphs(fill_wording(text.get("intro", []), words, pos, ("intro",), problems))
     for uid in units:
         owned = [o.task for o in named if o.unit == uid and o.role == "chu-tri"]
