@@ -7,6 +7,7 @@ so that ``kehoach --help`` stays fast.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import re
@@ -16,6 +17,7 @@ import click
 
 from .commands.common import CONTEXT
 from .errors import EXIT_BAD_INPUT, KehoachError, os_reason
+from .terminal import safe_output
 
 # click writes its own help words in English and offers no catalogue for them; these are the
 # ones it prints in our help screens.
@@ -149,8 +151,6 @@ def run() -> int:
     as the process exits. Collections stay on, less often; at the end the heap is frozen so
     the exit does not walk it. Tests call :func:`main`, and keep Python's defaults.
     """
-    import gc
-
     gc.set_threshold(20_000, 20, 20)  # defaults: 700, 10, 10
     try:
         return main()
@@ -160,8 +160,6 @@ def run() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. Nothing it prints can drive the terminal."""
-    from .terminal import safe_output
-
     with safe_output():
         return _main(argv)
 

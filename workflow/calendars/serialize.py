@@ -101,6 +101,7 @@ def _alarm_props(lp: LoadedPlan, ev: CalEvent) -> list[list[tuple]]:
 
 def vevent(lp: LoadedPlan, ev: CalEvent, entry: dict):
     """The event as an icalendar ``Event`` (with its alarms)."""
+    # icalendar (~40 ms to import): only when events are written
     from icalendar import Alarm, Event
 
     e = Event()
@@ -122,6 +123,7 @@ class IcsWriter:
     icalendar gives its properties. tests/test_calendar_ics.py holds the two equal."""
 
     def __init__(self):
+        # icalendar (~40 ms to import): only when events are written
         from icalendar import Alarm, Event, vText
 
         self._classes = {"VEVENT": Event, "VALARM": Alarm}

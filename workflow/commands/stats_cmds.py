@@ -9,6 +9,9 @@ import click
 
 from .common import DefaultGroup, echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 PATH = click.Path(path_type=Path)
 
 

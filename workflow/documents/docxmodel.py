@@ -86,6 +86,7 @@ class DocxView:
     """Opens a .docx with python-docx; raises whatever python-docx raises for a bad file."""
 
     def __init__(self, path: str | Path):
+        # python-docx: only for the checks that read a document (lint), not for who imports them
         import docx
 
         self.path = Path(path)
@@ -178,6 +179,7 @@ class StyleIndex:
 
     def run_props(self, p_el, run, tbl_style) -> RunProps:
         """Resolved properties; memoised on (paragraph style, table style, run's rPr)."""
+        # lxml comes with python-docx: loaded with it, when a document is read
         from lxml import etree
 
         rpr = run.find(qn("w:rPr")) if run is not None else None
@@ -272,6 +274,7 @@ def _toggle(layers, tag: str) -> bool:
 
 def _theme_fonts(doc) -> dict[str, str]:
     """Map the theme font names (minorHAnsi, majorEastAsia, …) to typefaces; '' if unset."""
+    # lxml comes with python-docx: loaded with it, when a document is read
     from lxml import etree
 
     out: dict[str, str] = {}

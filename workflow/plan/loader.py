@@ -488,7 +488,6 @@ def task_text(block: Block) -> str:
 
 def _short(text: str, limit: int = 70) -> str:
     """A short label: the first clause of the sentence, cut at a word boundary."""
-    import re
     first = re.split(r"[;.(]", text, maxsplit=1)[0].strip()
     if len(first) <= limit:
         return first

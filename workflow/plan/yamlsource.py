@@ -26,7 +26,7 @@ SafeLoader = None
 def _load_yaml() -> None:
     global yaml, SafeLoader
     if yaml is None:
-        import yaml as pyyaml
+        import yaml as pyyaml  # on the first parse: a cached one needs no PyYAML (see above)
 
         yaml, SafeLoader = pyyaml, getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 

@@ -101,6 +101,7 @@ def serve(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None = 
     ledger.
     """
     global _current
+    # APScheduler and SQLAlchemy (~0.1 s): only for `remind serve`
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
 

@@ -139,6 +139,7 @@ class SyncResult:
 
 def _calendars(lp: LoadedPlan, units: set[str]) -> dict[str, bytes]:
     try:
+        # the calendars (their modules, icalendar when written): only for a sync, not for run-due
         from ..calendars import unit_calendar_bytes
     except ImportError:  # the calendar stage is not installed: mails go without .ics
         return {}

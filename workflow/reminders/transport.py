@@ -151,6 +151,7 @@ class SmtpTransport:
     name = "smtp"
 
     def __init__(self, settings: Settings, password: str | None):
+        # yagmail (and smtplib's TLS): only when mail goes to a server
         import yagmail
 
         s = settings.smtp

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError, Problem, ProblemList
+from ..plan import yamlsource
 from .criteria import CriteriaSet
 
 UNIT, PARENT, DBKK = "don_vi", "cap_tren", "dbkk"
@@ -211,6 +212,7 @@ class _Cells:
     headers: list[str]             # header text as written in the file, by position
 
     def _cell(self, line: int, i: int) -> str:
+        # openpyxl: loaded by then (the figures came from a workbook)
         from openpyxl.utils import get_column_letter
 
         return f"{get_column_letter(i + 1)}{line}"
@@ -326,6 +328,7 @@ def _read_csv(path: Path):
 
 
 def _read_xlsx(path: Path):
+    # openpyxl (~0.1 s to import): only for a workbook, not for CSV or YAML
     from openpyxl import load_workbook
 
     try:
@@ -354,8 +357,6 @@ def _read_xlsx(path: Path):
 
 def _read_yaml(path: Path):
     """``sample: true`` and ``units: [{don_vi: …, mn5_tong: …}, …]``."""
-    from ..plan import yamlsource
-
     data, pos = yamlsource.load(path)
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise InputError(pos.problem((), "tệp YAML số liệu cần khóa 'units:' là danh sách các đơn vị"))

@@ -25,6 +25,7 @@ def write_entry_template(target: Path, cs: CriteriaSet) -> Path:
 
     The file reads back with :func:`~workflow.statistics.figures.load_figures`.
     """
+    # openpyxl (~0.1 s to import): only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -86,6 +87,7 @@ def write_entry_template(target: Path, cs: CriteriaSet) -> Path:
 
 def write_results(target: Path, ev: Evaluation) -> Path:
     """The evaluated tables: a summary sheet and one sheet per programme."""
+    # openpyxl (~0.1 s to import): only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -126,6 +128,7 @@ def write_results(target: Path, ev: Evaluation) -> Path:
 
 
 def _bold(values, ws, font):
+    # openpyxl: loaded by then (a workbook is being written)
     from openpyxl.cell import WriteOnlyCell
 
     out = []
