@@ -28,10 +28,12 @@ SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 PY = sys.executable
 KEHOACH = [PY, "-m", "workflow"]
 
-# One cache folder for every kehoach process a bench starts (XDG_CACHE_HOME), and an
-# environment that keeps the user's own cache and settings out of the measurement.
+# One cache folder for every kehoach process a bench starts (not the user's own), set for
+# this process too (the pieces timed in process use it).
 CACHE = Path(tempfile.mkdtemp(prefix="kehoach-bench-cache-"))
-ENV = {**os.environ, "XDG_CACHE_HOME": str(CACHE)}
+os.environ["KEHOACH_CACHE_DIR"] = str(CACHE)
+os.environ.pop("KEHOACH_NO_CACHE", None)
+ENV = dict(os.environ)
 
 _failed: list[str] = []
 
@@ -54,6 +56,32 @@ def median(fn, n: int = 7) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times)
+
+
+def copy_config(folder: Path) -> Path:
+    """A copy of config/ (plans, units, letters, stats) under ``folder``: the benches edit
+    and build there, never in the checkout. Returns the copied sample plan."""
+    import shutil
+
+    shutil.copytree(ROOT / "config", folder / "config")
+    return folder / "config" / "plans" / PLAN.name
+
+
+def no_cache() -> None:
+    """Empty kehoach's in-process caches (parsed files, templates checked, phrases read) and
+    turn its disk cache off: a baseline timed in this process reads everything afresh."""
+    os.environ["KEHOACH_NO_CACHE"] = "1"
+    from workflow.documents import preflight
+    from workflow.plan import yamlsource
+    from workflow.plan.timephrase import read as phrase_read
+
+    yamlsource._CACHE.clear()
+    preflight.findings.cache_clear()
+    phrase_read._read.cache_clear()
+
+
+def with_cache() -> None:
+    os.environ.pop("KEHOACH_NO_CACHE", None)
 
 
 def run(argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, stdout=None) -> float:

@@ -21,6 +21,8 @@ from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from . import ooxml
 
@@ -48,9 +50,6 @@ def grid_table(doc, *, head, head_rows: int, rows: list[list[str]], widths_mm: l
 
     ``head`` lists header cells as (row, col, rows spanned, cols spanned, text) over a grid of
     ``head_rows`` rows and ``len(widths_mm)`` columns; ``rows`` are the body rows' texts."""
-    # python-docx: only when a table is written
-    from docx.table import _Cell
-
     ncols = len(widths_mm)
     t = doc.add_table(rows=head_rows + 1, cols=ncols)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -139,9 +138,6 @@ def replace_marker(doc, marker: str, element) -> bool:
 def paragraphs_in_style(doc, style_name: str) -> list:
     """The body's paragraphs in style ``style_name`` (compared by style id: python-docx's
     paragraph.style looks the style up anew for each paragraph)."""
-    # python-docx: only when a table is written
-    from docx.text.paragraph import Paragraph
-
     try:
         sid = doc.styles[style_name].style_id
     except KeyError:
