@@ -108,20 +108,22 @@ def next_state(lp: LoadedPlan, cals: dict[str, list[CalEvent]], previous: dict |
     events: dict[str, dict] = {}
     added, changed = [], []
     event_hash = _Hasher(lp)
+    old_get = old.get
     for evs in cals.values():
         for ev in evs:
             h = event_hash(ev)
-            was = old.get(ev.uid)
-            entry = {"task": ev.task_id, "unit": ev.unit, "summary": ev.summary, "hash": h}
+            uid = ev.uid
+            was = old_get(uid)
             if was is None:
-                entry.update(sequence=0, dtstamp=stamp)
-                added.append(ev.uid)
+                seq, dtstamp = 0, stamp
+                added.append(uid)
             elif was.get("hash") != h or was.get("removed"):
-                entry.update(sequence=int(was.get("sequence", 0)) + 1, dtstamp=stamp)
-                changed.append(ev.uid)
+                seq, dtstamp = int(was.get("sequence", 0)) + 1, stamp
+                changed.append(uid)
             else:
-                entry.update(sequence=int(was.get("sequence", 0)), dtstamp=was["dtstamp"])
-            events[ev.uid] = entry
+                seq, dtstamp = int(was.get("sequence", 0)), was["dtstamp"]
+            events[uid] = {"task": ev.task_id, "unit": ev.unit, "summary": ev.summary, "hash": h,
+                           "sequence": seq, "dtstamp": dtstamp}
     removed = []
     for uid, was in old.items():
         if uid not in events:

@@ -234,6 +234,11 @@ class Ledger:
         self.event(db, now, "withdrawn", f"{msgid}: thư chưa gửi được đã hủy vì kế hoạch đổi{again}",
                    plan=rows[0]["plan"], unit=rows[0]["unit"])
 
+    def calendars(self, plan: str) -> dict[str, bytes]:
+        """Every unit's calendar of ``plan`` (unit -> .ics bytes)."""
+        return {r["unit"]: bytes(r["ics"]) for r in self.db.execute(
+            "SELECT unit, ics FROM calendars WHERE plan=?", (plan,))}
+
     def calendar(self, plan: str, unit: str) -> bytes | None:
         row = self.db.execute("SELECT ics FROM calendars WHERE plan=? AND unit=?",
                               (plan, unit)).fetchone()

@@ -1,17 +1,21 @@
-"""The mail policy reminders are written with: the standard ``compat32``, with CRLF line
-ends, and its headers folded faster.
+"""How reminder mails are written out: the standard ``compat32`` policy with CRLF line ends,
+its headers folded faster, and bodies written a part at a time.
 
 compat32 runs every header through :class:`email.header.Header` — a few dozen Python calls
 even for ``MIME-Version: 1.0`` — and a digest has twenty headers, half of the time it takes
 to compose one. A header that is plain ASCII, one line and short enough never to fold comes
 out of that machinery exactly as it went in, so it is written as it is; every other header
-still goes the standard way. tests/test_remind_plan.py holds the two byte for byte equal.
+still goes the standard way. The generator writes a body (base64 lines) line by line, a
+couple of hundred writes a mail; :func:`as_bytes` writes each body at once, the same bytes.
+tests/test_remind_compose.py holds all of it byte for byte equal to the standard output.
 """
 
 from __future__ import annotations
 
+from email.generator import NLCRE, BytesGenerator
 from email.policy import Compat32
 from functools import lru_cache
+from io import BytesIO
 
 LINE = 78  # RFC 5322's recommended line length, compat32's default
 
@@ -33,3 +37,18 @@ def _folded(policy: ReminderPolicy, name: str, value: str, sanitize: bool) -> st
 
 
 POLICY = ReminderPolicy(linesep="\r\n")
+
+
+class _Generator(BytesGenerator):
+    def _write_lines(self, lines):
+        # what BytesGenerator._write_lines writes (each line, then the line end but after
+        # the last one), in one write
+        if lines:
+            self.write(self._NL.join(NLCRE.split(lines)))
+
+
+def as_bytes(msg) -> bytes:
+    """``msg.as_bytes(policy=POLICY)``, the same bytes, written faster."""
+    fp = BytesIO()
+    _Generator(fp, mangle_from_=False, policy=POLICY).flatten(msg, unixfrom=False)
+    return fp.getvalue()

@@ -264,8 +264,14 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
             k = (r["plan"], r["unit"], r["recipients"]) if s.reminders.digest else (r["id"],)
             groups.setdefault(k, []).append(r)
         batch = []
+        refs: dict[str, str] = {}                     # plan -> its reference, read once
+        calendars: dict[str, dict[str, bytes]] = {}   # plan -> unit -> .ics, read once
         for rows in groups.values():
             first = rows[0]
+            plan = first["plan"]
+            if plan not in refs:
+                refs[plan] = ledger.plan_ref(plan)
+                calendars[plan] = ledger.calendars(plan)
             keys = [r["key"] for r in rows]
             late = any(datetime.fromtimestamp(r["due_at"], s.tz).date() < today for r in rows)
             msgid = mail.message_id(keys, s.sender.address)
@@ -273,8 +279,7 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
             subj, raw = mail.compose(
                 rows, unit_id=first["unit"], unit_label=first["unit_label"],
                 recipients=recipients, today=today, late=late, settings=s,
-                plan_ref=ledger.plan_ref(first["plan"]),
-                ics=ledger.calendar(first["plan"], first["unit"]), msgid=msgid, now=when)
+                plan_ref=refs[plan], ics=calendars[plan].get(first["unit"]), msgid=msgid, now=when)
             batch.append((rows, msgid, subj, raw, late))
         if batch:
             ledger.queue(batch, t)
@@ -339,7 +344,7 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult,
             transport.close()
 
 
-CHUNK = 64  # outbox mails written, made durable and recorded together
+CHUNK = 256  # outbox mails written, made durable and recorded together
 
 
 def _send_chunks(ledger: Ledger, s: Settings, t: int, transport, todo, res: RunResult,
