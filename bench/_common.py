@@ -84,28 +84,36 @@ def with_cache() -> None:
     os.environ.pop("KEHOACH_NO_CACHE", None)
 
 
-def run(argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, stdout=None) -> float:
-    """Run one process to its end (it must succeed); its wall time in seconds."""
+def run(argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, stdout=None,
+        codes: tuple[int, ...] = (0,)) -> float:
+    """Run one process to its end (its exit code one of ``codes``); its wall time in seconds."""
     t = time.perf_counter()
-    subprocess.run(argv, check=True, cwd=cwd, env=env or ENV, stdin=subprocess.DEVNULL,
-                   stdout=stdout if stdout is not None else subprocess.DEVNULL,
-                   stderr=subprocess.PIPE)
-    return time.perf_counter() - t
+    p = subprocess.run(argv, cwd=cwd, env=env or ENV, stdin=subprocess.DEVNULL,
+                       stdout=stdout if stdout is not None else subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+    took = time.perf_counter() - t
+    if p.returncode not in codes:
+        raise SystemExit(f"{' '.join(map(str, argv[:6]))} …: exit {p.returncode}\n"
+                         f"{p.stderr.decode(errors='replace')[-800:]}")
+    return took
 
 
 def alternated(cmds: dict[str, list[str]], *, n: int = 9, cwd: Path = ROOT,
                before: Callable[[str], None] | None = None,
-               envs: dict[str, dict] | None = None) -> dict[str, float]:
+               envs: dict[str, dict] | None = None,
+               codes: dict[str, tuple[int, ...]] | None = None) -> dict[str, float]:
     """Run each command ``n`` times, one of each in turn; the median wall time of each.
 
-    ``before(name)`` runs (untimed) before each run, e.g. to remove the last outputs.
+    ``before(name)`` runs (untimed) before each run, e.g. to remove the last outputs;
+    ``codes``: the exit codes a command may end with, besides 0 (e.g. 1: findings).
     """
     times: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(n):
         for name, argv in cmds.items():
             if before:
                 before(name)
-            times[name].append(run(argv, cwd=cwd, env=(envs or {}).get(name)))
+            times[name].append(run(argv, cwd=cwd, env=(envs or {}).get(name),
+                                   codes=(codes or {}).get(name, (0,))))
     return {k: statistics.median(v) for k, v in times.items()}
 
 
