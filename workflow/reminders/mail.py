@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import charset, encoders
-from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -23,7 +22,7 @@ from email.utils import format_datetime, formataddr
 
 from ..documents.vnformat import short_date
 from ..plan.models import code_problem
-from .mimepolicy import as_bytes
+from .mimepolicy import Subject, as_bytes
 from .schedule import START
 from .settings import Settings
 
@@ -169,7 +168,7 @@ def compose(rows, *, unit_id: str, unit_label: str, recipients: list[str], today
     # drawing a random one and compiling a regex to check it (a third of the compose time).
     tag = hashlib.sha256(msgid.encode()).hexdigest()[:20]
     msg = MIMEMultipart("mixed", boundary=f"=_kehoach_{tag}_m")
-    msg["Subject"] = Header(subj, "utf-8")
+    msg["Subject"] = Subject(subj)  # Header(subj, "utf-8"), encoded once per subject
     msg["From"] = formataddr((_one_line(settings.sender.name), settings.sender.address), "utf-8")
     msg["To"] = ", ".join(recipients)
     msg["Date"] = format_datetime(now)
