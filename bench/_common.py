@@ -10,8 +10,10 @@ cache of their own to warm. Pieces are also timed in process, for the record.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,7 +32,14 @@ KEHOACH = [PY, "-m", "workflow"]
 
 # One cache folder for every kehoach process a bench starts (not the user's own), set for
 # this process too (the pieces timed in process use it).
-CACHE = Path(tempfile.mkdtemp(prefix="kehoach-bench-cache-"))
+def workdir(prefix: str) -> Path:
+    """A temporary folder, removed when the bench ends."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+CACHE = workdir("kehoach-bench-cache-")
 os.environ["KEHOACH_CACHE_DIR"] = str(CACHE)
 os.environ.pop("KEHOACH_NO_CACHE", None)
 ENV = dict(os.environ)
@@ -61,8 +70,6 @@ def median(fn, n: int = 7) -> float:
 def copy_config(folder: Path) -> Path:
     """A copy of config/ (plans, units, letters, stats) under ``folder``: the benches edit
     and build there, never in the checkout. Returns the copied sample plan."""
-    import shutil
-
     shutil.copytree(ROOT / "config", folder / "config")
     return folder / "config" / "plans" / PLAN.name
 
@@ -141,10 +148,10 @@ def ms(t: float) -> str:
     return f"{t * 1000:7.0f} ms"
 
 
-def bare_render_argv(template: Path, context: dict, target: Path, workdir: Path) -> list[str]:
+def bare_render_argv(template: Path, context: dict, target: Path, folder: Path) -> list[str]:
     """A bare process that renders ``template`` with ``context`` through docxtpl and saves
     it: the context written to JSON beforehand, read back, rendered, saved — nothing else."""
-    ctx = workdir / f"ctx-{target.stem}.json"
+    ctx = folder / f"ctx-{target.stem}.json"
     ctx.write_text(json.dumps(context, ensure_ascii=False), encoding="utf-8")
     code = ("import json\nfrom docxtpl import DocxTemplate\n"
             f"ctx = json.load(open({str(ctx)!r}, encoding='utf-8'))\n"

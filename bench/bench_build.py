@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from _common import (
     verdict,
     warm_cache,
     with_cache,
+    workdir,
 )
 
 TEMPLATE = ROOT / "templates" / "kehoach" / "ke-hoach.docx"
@@ -139,7 +139,7 @@ def pieces(plan: Path, work: Path) -> None:
 
 
 def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="kehoach-bench-build-"))
+    work = workdir("kehoach-bench-build-")
     plan = copy_config(work)
     build_scenarios("Kế hoạch mẫu", plan, work, 2.0, 11,
                     "Tập huấn nghiệp vụ phổ cập, phần mềm", cold=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from _common import (
     no_cache,
     verdict,
     with_cache,
+    workdir,
 )
 
 NOW = datetime(2024, 2, 20, tzinfo=timezone.utc)
@@ -159,7 +159,7 @@ def pieces(plan: Path, work: Path) -> None:
 
 
 def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="kehoach-bench-calendar-"))
+    work = workdir("kehoach-bench-calendar-")
     plan = copy_config(work)
     compare("kế hoạch mẫu", plan, work, 1.5, 9)
     big = big_plan(work / "big", 2000)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from _common import (
@@ -33,6 +32,7 @@ from _common import (
     ms,
     no_cache,
     verdict,
+    workdir,
 )
 
 SEED = next(SEEDS.glob("001_*.txt"))
@@ -100,7 +100,7 @@ def in_process(work: Path) -> None:
 
 
 def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="kehoach-bench-import-"))
+    work = workdir("kehoach-bench-import-")
     corpus(work)
     in_process(work)
     return done()

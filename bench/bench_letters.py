@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
 
 from _common import (
     KEHOACH,
@@ -25,6 +23,7 @@ from _common import (
     ms,
     verdict,
     warm_cache,
+    workdir,
 )
 
 TEMPLATE = ROOT / "templates" / "kehoach" / "cong-van.docx"
@@ -34,7 +33,7 @@ def main() -> int:
     from workflow.documents.letters import build_letter_docx, letter_context
     from workflow.plan.letter import load_letter
 
-    work = Path(tempfile.mkdtemp(prefix="kehoach-bench-letters-"))
+    work = workdir("kehoach-bench-letters-")
     plan = copy_config(work)
     letters = plan.parent.parent / "letters"
     kr = load_letter(letters / "kon-ray-2024.yaml")

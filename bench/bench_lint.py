@@ -13,8 +13,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
 
 from _common import (
     KEHOACH,
@@ -27,6 +25,7 @@ from _common import (
     ms,
     verdict,
     warm_cache,
+    workdir,
 )
 
 sys.path.insert(0, str(ROOT / "tests"))
@@ -37,7 +36,7 @@ def main() -> int:
 
     from workflow.build import build_plan
 
-    work = Path(tempfile.mkdtemp(prefix="kehoach-bench-lint-"))
+    work = workdir("kehoach-bench-lint-")
     plan = copy_config(work)
     built = next(p for k, p in build_plan(plan, out_dir=work / "out").outputs if k == "ke-hoach")
     long_doc = handmade_cong_van(work / "long.docx", pages=100)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 from _common import (
@@ -30,6 +29,7 @@ from _common import (
     run,
     verdict,
     with_cache,
+    workdir,
 )
 
 sys.path.insert(0, str(ROOT / "tests"))
@@ -154,7 +154,7 @@ def report_bench(work: Path) -> None:
 
 
 def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="kehoach-bench-stats-"))
+    work = workdir("kehoach-bench-stats-")
     evaluate_bench(work)
     report_bench(work)
     return done()
