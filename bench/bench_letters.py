@@ -1,64 +1,63 @@
-"""Công văn speed, as ratios against baselines measured in the same process.
+"""Công văn as a user makes them, against bare processes doing the least the same way.
 
-    /tmp/probevenv/bin/python bench/bench_letters.py
-
-- letter (no annex) and letter with the 13-row merged annex (a second python-docx pass and a
-  landscape section) against a bare docxtpl render of the same template;
-- `overdue` (plan + status + late pairs) against loading the plan alone;
-- `overdue --draft` (6 letters) against one bare render.
+1. `kehoach build` of a letter file (kon-ray: no annex) against a bare process rendering the
+   same cong-van template with the same context through docxtpl and saving it: ≤ 2.0× (the
+   target of a plan build, issue 17). The letter with a 13-row merged annex (cat-hai: a
+   second python-docx pass and a landscape section), for the record.
+2. `kehoach overdue --draft` (six đôn đốc letters) against one bare render, for the record.
+3. The pieces in process, for the record.
 """
 
 from __future__ import annotations
 
-import statistics
-import tempfile
-import time
-from datetime import date
-from pathlib import Path
+import sys
 
-from _common import PLAN, ROOT  # noqa: E402
+from _common import (
+    KEHOACH,
+    ROOT,
+    alternated,
+    bare_render_argv,
+    copy_config,
+    done,
+    median,
+    ms,
+    verdict,
+    warm_cache,
+    workdir,
+)
 
-from workflow.documents.letters import LETTER_TEMPLATE, build_letter_docx, letter_context  # noqa: E402
-from workflow.documents.render import render_docx  # noqa: E402
-from workflow.documents.templates import find_template  # noqa: E402
-from workflow.overdue import find_overdue  # noqa: E402
-from workflow.plan.letter import load_letter  # noqa: E402
-from workflow.plan.loader import load_plan  # noqa: E402
-
-STATUS = ROOT / "config/status/ba-dinh-2024.yaml"
-
-
-def timed(fn, n: int = 7) -> float:
-    fn()  # warm-up (imports, caches)
-    runs = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
+TEMPLATE = ROOT / "templates" / "kehoach" / "cong-van.docx"
 
 
-def main() -> None:
-    out = Path(tempfile.mkdtemp(prefix="bench-letters-"))
-    kr = load_letter(ROOT / "config/letters/kon-ray-2024.yaml")
-    ch = load_letter(ROOT / "config/letters/cat-hai-2024.yaml")
-    tpl = find_template(LETTER_TEMPLATE)
-    ctx = letter_context(kr.letter, kr.units)
+def main() -> int:
+    from workflow.documents.letters import build_letter_docx, letter_context
+    from workflow.plan.letter import load_letter
 
-    base = timed(lambda: render_docx(tpl, ctx, out / "bare.docx"))
-    kr_t = timed(lambda: build_letter_docx(kr.letter, out / "kr.docx", units=kr.units))
-    ch_t = timed(lambda: build_letter_docx(ch.letter, out / "ch.docx", units=ch.units))
-    load_t = timed(lambda: load_plan(PLAN))
-    od_t = timed(lambda: find_overdue(PLAN, on=date(2024, 11, 5), status=STATUS))
-    dr_t = timed(lambda: find_overdue(PLAN, on=date(2024, 11, 5), status=STATUS, draft=True,
-                                      out_dir=out / "dd"), n=3)
-    print(f"bare docxtpl render of cong-van.docx   {base * 1000:7.1f} ms  (baseline)")
-    print(f"letter, no annex (kon-ray)             {kr_t * 1000:7.1f} ms  x{kr_t / base:.2f}")
-    print(f"letter + 13-row merged annex (cat-hai) {ch_t * 1000:7.1f} ms  x{ch_t / base:.2f}")
-    print(f"load plan (baseline 2)                 {load_t * 1000:7.1f} ms")
-    print(f"overdue: plan + status + pairs         {od_t * 1000:7.1f} ms  x{od_t / load_t:.2f} of load")
-    print(f"overdue --draft (6 letters)            {dr_t * 1000:7.1f} ms  x{dr_t / base:.2f} of one render")
+    work = workdir("kehoach-bench-letters-")
+    plan = copy_config(work)
+    letters = plan.parent.parent / "letters"
+    kr = load_letter(letters / "kon-ray-2024.yaml")
+    bare = bare_render_argv(TEMPLATE, letter_context(kr.letter, kr.units), work / "bare.docx", work)
+    ours = {name: [*KEHOACH, "build", str(letters / f"{name}-2024.yaml"), "-o", str(work / name)]
+            for name in ("kon-ray", "cat-hai")}
+    for argv in ours.values():
+        warm_cache(argv)
+    status = plan.parent.parent / "status" / "ba-dinh-2024.yaml"
+    overdue = [*KEHOACH, "overdue", str(plan), "--on", "2024-11-05", "--status", str(status), "--draft",
+               "-o", str(work / "don-doc")]
+    t = alternated({"bare": bare, **ours}, n=9)
+    print(f"bare docxtpl cong-van {ms(t['bare'])}; kehoach build kon-ray {ms(t['kon-ray'])}, "
+          f"cat-hai (phụ lục 13 dòng) {ms(t['cat-hai'])} = {t['cat-hai'] / t['bare']:.2f}× (thông tin)")
+    verdict("build công văn (kon-ray)", t["kon-ray"] / t["bare"], 2.0)
+    t2 = alternated({"bare": bare, "overdue": overdue}, n=5, codes={"overdue": (0, 1)})  # 1: late
+    print(f"kehoach overdue --draft (6 công văn) {ms(t2['overdue'])} = {t2['overdue'] / t2['bare']:.2f}× "
+          "một lần render trần (thông tin)")
+    ch = load_letter(letters / "cat-hai-2024.yaml")
+    rows = [("kon-ray", median(lambda: build_letter_docx(kr.letter, work / "kr.docx", units=kr.units))),
+            ("cat-hai", median(lambda: build_letter_docx(ch.letter, work / "ch.docx", units=ch.units)))]
+    print("trong tiến trình: " + "; ".join(f"{k} {v * 1000:.0f} ms" for k, v in rows))
+    return done()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

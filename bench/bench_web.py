@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 import psutil
-from _common import ROOT
+from _common import ENV, ROOT
 
 PLAN = "ba-dinh-2024"
 WALL = 120  # seconds: the whole bench stops by then, whatever happens
@@ -106,7 +106,8 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "workflow", "web", str(root), "--port", str(port),
-                               "--no-browser"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               "--no-browser"], cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
     failed = False
     try:
         c = httpx.Client(base_url=base, timeout=10)
@@ -188,8 +189,8 @@ def main() -> int:
             ("server RSS after the run", rss, "MB", 200),
         ]
         for name, value, unit, target in rows:
-            flag = "ok" if value <= target else "OVER"
-            print(f"{name:<62} {value:8.1f} {unit}  (target ≤ {target} {unit}) {flag}")
+            flag = "OK" if value <= target else "VƯỢT"
+            print(f"{name:<62} {value:8.1f} {unit}  (mục tiêu ≤ {target} {unit}) {flag}")
             failed |= value > target
         if errors or unit_errors:
             print("errors:", (errors + unit_errors)[:5])

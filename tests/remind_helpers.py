@@ -40,6 +40,7 @@ class Sink:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.logins: list[tuple[str, str]] = []
         self.tls: list[bool] = []  # per accepted mail: did it come over TLS?
+        self.peers: list[tuple] = []  # per accepted mail: the client's (address, port)
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -48,6 +49,7 @@ class Sink:
         with self.lock:
             self.raw.append(envelope.original_content or envelope.content)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.peers.append(tuple(session.peer))
             self.tls.append(session.ssl is not None  # STARTTLS, or implicit TLS:
                             or server.transport.get_extra_info("ssl_object") is not None)
         if self.delay and self.record_first:

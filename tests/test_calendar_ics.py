@@ -108,6 +108,38 @@ def test_unchanged_rebuild_is_byte_identical(tmp_path):
     assert b"20240301" not in b"".join(blobs.values())
 
 
+def test_unchanged_calendars_are_not_written_again(tmp_path):
+    """A rebuild in which nothing a calendar says has changed reuses its file (icalendar is
+    then not even imported); a file changed on disk since, or a changed task, is written
+    anew, and comes out exactly as a fresh build."""
+    import subprocess
+    import sys
+
+    plan = write_plan(tmp_path / "p")
+    code = ("import sys; from datetime import datetime, timezone; from pathlib import Path\n"
+            "from workflow.calendars.output import write_calendars\n"
+            "from workflow.plan.loader import load_plan\n"
+            f"write_calendars(load_plan({str(plan)!r}), out_dir=Path({str(tmp_path / 'cal')!r}), "
+            "now=datetime(2024, 3, 1, tzinfo=timezone.utc))\n"
+            "print('icalendar' in sys.modules)\n")
+    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: E731
+                                 check=True).stdout.strip()
+    assert run() == "True"  # the first build writes every file
+    files = {p.name: p.read_bytes() for p in (tmp_path / "cal").glob("*.ics")}
+    assert run() == "False"
+    assert {p.name: p.read_bytes() for p in (tmp_path / "cal").glob("*.ics")} == files
+    (tmp_path / "cal" / "vp.ics").write_bytes(files["vp.ics"].replace(b"Nh", b"nh"))
+    assert run() == "True"
+    assert (tmp_path / "cal" / "vp.ics").read_bytes() == files["vp.ics"]
+    text = plan.read_text(encoding="utf-8").replace("Tự kiểm tra", "Tự kiểm tra lại")
+    plan.write_text(text, encoding="utf-8")
+    assert run() == "True"
+    fresh = build_calendars(load_plan(plan), out_dir=tmp_path / "fresh", now=T0,
+                            previous=json.loads((tmp_path / "cal" / "lich.json").read_text(encoding="utf-8")))
+    for unit, path in fresh.paths.items():
+        assert (tmp_path / "cal" / path.name).read_bytes() == path.read_bytes(), unit
+
+
 def test_reordering_tasks_keeps_uids_and_files(tmp_path):
     a = load_plan(write_plan(tmp_path / "a"))
     b = load_plan(write_plan(tmp_path / "b", vp_tasks=VP_TASKS[::-1], school_tasks=SCHOOL_TASKS[::-1]))
@@ -347,3 +379,80 @@ def test_categories_read_the_same_in_both_parsers(seed_build):
             assert not any("," in c or "\\" in c for c in cats), cats
     cal, _ = parse_both(res.paths["truong-mn-th"].read_bytes())
     assert any("Trường MN/TH" in map(str, e["CATEGORIES"].cats) for e in cal.walk("VEVENT"))
+
+
+def _icalendar_built(lp, unit, events, state) -> bytes:
+    """The calendar built the plain way: every event an icalendar Event, then to_ical()."""
+    from icalendar import Calendar
+
+    from workflow.calendars.ics import calendar_bytes, vevent
+
+    head = Calendar.from_ical(calendar_bytes(lp, unit, [], state))
+    for ev in events:
+        head.add_component(vevent(lp, ev, state["events"][ev.uid]))
+    return head.to_ical()
+
+
+@pytest.mark.parametrize("calendar", ["years: 2", "long_periods: bar\nalarms: [3, 0]\nalarm_hour: 17",
+                                      "alarms: []"])
+def test_shared_lines_give_exactly_icalendars_bytes(tmp_path, calendar):
+    """IcsWriter serialises each distinct property once and puts events together from those
+    lines: every file must equal icalendar's own serialisation of the same events."""
+    tasks = [*VP_TASKS, _task("ngay-31", "chậm nhất ngày 31 hằng tháng"),
+             _task("ngay-30", "chậm nhất ngày 30 hằng tháng"),
+             _task("truoc-1-3", "trước ngày 01/03 hằng năm"), _task("quy", "tháng 10/2024"),
+             "      - task: Việc có; chấm phẩy, gạch \\\\ ngược và \"nháy\" (trước ngày 02/12/2024).\n"
+             "        id: ky-tu\n        summary: 'Việc có; chấm phẩy, gạch \\ ngược, \"nháy\" và "
+             + "một tiêu đề rất dài " * 6 + "'\n        deadline: trước ngày 02/12/2024"]
+    lp = load_plan(write_plan(tmp_path / "p", vp_tasks=tasks, calendar=calendar))
+    res = build_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    assert len(res.paths) > 3
+    for unit, path in res.paths.items():
+        assert path.read_bytes() == _icalendar_built(lp, unit, res.events[unit], res.state), unit
+
+
+def test_shared_lines_on_the_sample_plan(seed_build):
+    lp, res = seed_build
+    for unit, path in res.paths.items():
+        assert path.read_bytes() == _icalendar_built(lp, unit, res.events[unit], res.state), unit
+
+
+def test_shared_lines_tell_apart_events_that_differ_in_one_thing(tmp_path):
+    """Events that share all but one field, written by one IcsWriter (its caches warm from
+    the first): each must still be exactly what icalendar writes for it."""
+    from dataclasses import replace
+
+    from workflow.calendars.ics import IcsWriter, to_ical, vevent
+    from workflow.plan.obligations import Repeat
+
+    lp = load_plan(write_plan(tmp_path / "p"))
+    base = build_calendars(lp, out_dir=tmp_path / "cal", now=T0).events["vp"][0]
+    day = base.start
+    yearly = Repeat("YEARLY", 1, date(day.year + 1, 12, 31))
+    variants = [replace(base, last=day), replace(base, last=day + timedelta(days=3)),
+                replace(base, last=day, rule=yearly), replace(base, last=day, rule=replace(yearly, monthday=30)),
+                replace(base, last=day, rule=Repeat("MONTHLY", 3, date(day.year, 12, 31))),
+                replace(base, last=day, categories=("Phối hợp", "Văn phòng")),
+                replace(base, last=day, description="Khác; hẳn\nmột dòng, nữa"),
+                replace(base, last=day, summary="Tiêu đề khác, có dấu phẩy"),
+                replace(base, last=day, uid="khac-uid-1@kehoach")]
+    entries = [{"sequence": 0, "dtstamp": "20240220T010203Z"}, {"sequence": 3, "dtstamp": "20240220T010203Z"},
+               {"sequence": 3, "dtstamp": "20240301T090000Z"}]
+    ruled_first = sorted(variants, key=lambda e: e.rule is None)
+    for order in (variants, variants[::-1], ruled_first):
+        w = IcsWriter()
+        for ev in order:
+            for entry in entries:
+                assert w.vevent(lp, ev, entry) == to_ical(vevent(lp, ev, entry)).decode(), (ev, entry)
+
+
+def test_state_hashes_are_event_hash(seed_build):
+    """next_state hashes each shared piece once; the digits must stay event_hash's (a change
+    would make every event look changed to calendars already subscribed)."""
+    from workflow.calendars.ics import _Hasher, event_hash
+
+    lp, res = seed_build
+    hasher = _Hasher(lp)
+    for unit, events in res.events.items():
+        for ev in events:
+            assert hasher(ev) == event_hash(ev, lp) == res.state["events"][ev.uid]["hash"], unit

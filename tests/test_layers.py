@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "workflow"
 
 # Lower layers must not import the higher ones (``commands`` and ``web`` sit on top).
 LAYERS = [
-    ("workflow.errors", "workflow.safeio", "workflow.dates"),
+    ("workflow.errors", "workflow.safeio", "workflow.dates", "workflow.cache", "workflow.jsontext"),
     ("workflow.plan",),
     ("workflow.documents", "workflow.calendars", "workflow.reminders", "workflow.statistics",
      "workflow.importer", "workflow.progress"),
@@ -126,3 +126,69 @@ def test_progress_reads_only_the_plan_model(graph):
              for d in graph.find_modules_directly_imported_by(m)
              if d.startswith("workflow.") and not d.startswith(allowed)]
     assert wrong == []
+
+
+# Modules whose function-level imports are left to the issue-14 merge (worked on in
+# parallel); remove from this set once they carry their comments.
+LAZY_IMPORTS_PENDING = ("workflow/web/", "workflow/workspace/")
+# commands/*_cmds.py may say it once for the whole module, in a comment line of its own
+COMMAND_MODULE_NOTE = "imports what it uses inside its body"
+
+
+def _uncommented_function_imports(package: Path = PACKAGE) -> list[str]:
+    """Every import inside a function with no comment on its line or on the line above it
+    (for a run of import lines, above the first): why it is not at the top."""
+    found = []
+    for f in sorted(package.rglob("*.py")):
+        rel = f.relative_to(package.parent).as_posix()
+        if rel.startswith(LAZY_IMPORTS_PENDING):
+            continue
+        text = f.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        if (rel.startswith("workflow/commands/") and rel.endswith("_cmds.py")
+                and any(ln.startswith("#") and COMMAND_MODULE_NOTE in ln for ln in lines)):
+            continue
+        seen = set()
+        for fn in ast.walk(ast.parse(text)):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                if not isinstance(node, (ast.Import, ast.ImportFrom)) or node.lineno in seen:
+                    continue
+                seen.add(node.lineno)
+                i = node.lineno - 1
+                if "#" in lines[i] or _commented_above(lines, i):
+                    continue
+                found.append(f"{rel}:{node.lineno}: {lines[i].strip()}")
+    return found
+
+
+def _commented_above(lines: list[str], i: int) -> bool:
+    """The line above is a comment, or an import line (of the same run) that is commented."""
+    j = i - 1
+    while j >= 0:
+        above = lines[j].strip()
+        if above.startswith("#"):
+            return True
+        if not above.startswith(("import ", "from ")) or "#" in above:
+            return "#" in above
+        j -= 1
+    return False
+
+
+def test_every_function_level_import_says_why():
+    """An import inside a function keeps start-up fast (a heavy library loaded only by the
+    command that uses it) or breaks a cycle: a comment says which, or it goes to the top."""
+    assert _uncommented_function_imports() == []
+
+
+def test_the_comment_check_finds_a_bare_function_import(tmp_path):
+    pkg = tmp_path / "workflow"
+    (pkg / "commands").mkdir(parents=True)
+    (pkg / "a.py").write_text("def f():\n    import json\n\n\ndef g():\n    # why\n    import json\n"
+                              "    import csv\n\n\ndef h():\n    import re  # why\n")
+    (pkg / "commands" / "x_cmds.py").write_text("def c():\n    import json\n")
+    (pkg / "commands" / "y_cmds.py").write_text(f"# Each command {COMMAND_MODULE_NOTE}.\n"
+                                                "def c():\n    import json\n")
+    assert _uncommented_function_imports(pkg) == [
+        "workflow/a.py:2: import json", "workflow/commands/x_cmds.py:2: import json"]

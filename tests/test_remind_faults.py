@@ -5,6 +5,7 @@ for byte the same mail, same Message-ID)."""
 
 from __future__ import annotations
 
+import email
 import os
 import re
 import signal
@@ -112,3 +113,33 @@ def test_repeated_kill_9_during_a_400_mail_batch_loses_nothing(tmp_path, capsys)
     assert len(dupes) <= in_doubt <= kills
     print(f"{kills} kill -9, {sum(received.values())} mails received for {len(expected)}, "
           f"{len(dupes)} duplicate(s), {in_doubt} in doubt")
+
+
+def test_repeated_kill_9_during_an_outbox_batch_writes_each_mail_once(tmp_path, capsys):
+    """The outbox is written a chunk at a time (files flushed together, one commit): a kill
+    anywhere in it leaves the chunk in doubt, and the run after writes what is missing and
+    nothing twice — one file per Message-ID, every one of the batch."""
+    common = _setup(tmp_path, 400, None, capsys)
+    new = tmp_path / "outbox" / "new"
+    kills = 0
+    for _ in range(6):
+        before = len(list(new.iterdir())) if new.exists() else 0
+        p = _run_due(tmp_path, common)
+        end = time.monotonic() + 120
+        while (p.poll() is None and time.monotonic() < end
+               and (len(list(new.iterdir())) if new.exists() else 0) < before + 40):
+            time.sleep(0.002)
+        if p.poll() is None:
+            os.kill(p.pid, signal.SIGKILL)
+            kills += 1
+        p.communicate(timeout=60)
+    assert kills >= 2, "the kills must land inside the batch"
+    p = _run_due(tmp_path, common)
+    out = p.communicate(timeout=300)[0].decode()
+    assert p.returncode == 0, out
+    expected = {r[0] for r in _ledger(tmp_path, "SELECT msgid FROM messages")}
+    assert len(expected) == 401
+    assert _ledger(tmp_path, "SELECT DISTINCT state FROM messages") == [("sent",)]
+    files = list(new.iterdir())
+    ids = Counter(email.message_from_bytes(f.read_bytes())["Message-ID"] for f in files)
+    assert set(ids) == expected and set(ids.values()) == {1}

@@ -241,3 +241,21 @@ def _html_text(page: str) -> str:
     p = _Text()
     p.feed(page)
     return re.sub(r"\s+", " ", "".join(p.parts))
+
+
+def test_a_batch_goes_through_one_connection(tmp_path, capsys, smtp):
+    """yagmail's one SMTP object serves the whole batch: every mail of a run-due comes over
+    the same connection (one client port), logged in once."""
+    wards = [f"p{i:02d}" for i in range(30)]
+    units = {"pgd": {"name": "Phòng GDĐT", "email": "pgd@example.org"},
+             "nhom": {"name": "Các phường", "kind": "nhom", "members": wards}}
+    units.update({w: {"name": f"Phường {w}", "email": f"{w}@example.org"} for w in wards})
+    plan = write_plan(tmp_path / "kh.yaml", units=units, tasks=[
+        {"task": "Báo cáo (ngày 30/9/2024).", "id": "bao-cao", "summary": "Báo cáo",
+         "deadline": "ngày 30/9/2024", "co_owners": ["nhom"]}])
+    settings = write_settings(tmp_path / "settings.yaml", port=smtp.port)
+    common = ["--db", str(tmp_path / "db.sqlite"), "--settings", str(settings)]
+    assert main(["remind", "sync", str(plan), *common, "--now", "2024-09-01"]) == 0
+    assert main(["remind", "run-due", *common, "--now", "2024-09-23T07:30"]) == 0
+    capsys.readouterr()
+    assert len(smtp.sink.raw) == 31 and len(set(smtp.sink.peers)) == 1

@@ -364,3 +364,62 @@ def test_workbook_data_sheet_is_named_in_vietnamese_and_old_workbooks_still_read
     old.append([unit("Xã Cũ")[c] for c in cols])
     wb.save(tmp_path / "cu.xlsx")
     assert load_figures(tmp_path / "cu.xlsx", cs).units[0].name == "Xã Cũ"
+
+
+@pytest.mark.parametrize("cells, plain", [
+    (("12", "0", "400"), True), (("12", "", "4"), False), (("", "1"), False), (("1", ""), False),
+    (("12,5", "3"), False), (("1.200", "3"), False), (("٣", "1"), False), ((" 12", "1"), False),
+    (("12", None), False), (("-1", "2"), False)])
+def test_the_fast_reading_of_a_row_takes_only_plain_whole_numbers(cells, plain):
+    """A row whose every count is plain digits is read in one go; anything else cell by cell
+    (where blanks, thousands dots, decimals and signs get their own rules and messages)."""
+    from workflow.statistics.figures import _all_digits
+
+    assert _all_digits(cells) is plain
+
+
+@pytest.mark.parametrize("name", ["nd20-2014", "2025"])
+def test_all_units_at_once_give_what_one_unit_at_a_time_gives(name, tmp_path):
+    """evaluate() takes the units column by column; the unit-by-unit reading (kept for
+    prerequisites that go round in a circle) must agree on every level, status and check,
+    with ĐBKK units, missing and zero figures and failed conditions among them."""
+    import random
+
+    from workflow.statistics import evaluate as ev_mod
+    from workflow.statistics.figures import UnitFigures
+
+    cs = load_criteria(name)
+    rnd = random.Random(17)
+    cols = [c for c in ALL_COLUMNS if c in cs.columns]
+    units = []
+    for i in range(300):
+        values = {}
+        for c in cols:
+            kind = cs.columns[c].kind
+            r = rnd.random()
+            values[c] = None if r < 0.04 else (rnd.choice([0, 1, 1, 1]) if kind == "flag"
+                                                else 0 if r < 0.07 else rnd.randint(80, 120))
+        units.append(UnitFigures(f"Xã {i}", f"Huyện {i % 4}", rnd.random() < 0.3, values, i + 2))
+    plan = ev_mod._compile(cs)
+    requires = {f"{p.id}{lv.level}": [cs.split_ref(r) for r in lv.requires]
+                for p in cs.programmes for lv in p.levels}
+    together = ev_mod._units(units, plan, ev_mod._order(cs, requires))
+    apart = [ev_mod._unit(u, plan, requires) for u in units]
+    seen = set()
+    for a, b in zip(together, apart):
+        assert (a.levels, a.status) == (b.levels, b.status), a.name
+        assert a.failing() == [c for c in b.checks if c.met is not True]
+        assert a.checks == b.checks, a.name
+        seen.update(c.met for c in b.checks)
+        seen.update(s for st in b.status.values() for s in st.values())
+    assert {True, False, None, MISSED, UNKNOWN} <= seen  # the data reached every case
+
+
+def test_prerequisites_in_a_circle_are_not_ordered():
+    from workflow.statistics.evaluate import _order
+
+    cs = load_criteria("nd20-2014")
+    requires = {f"{p.id}{lv.level}": [] for p in cs.programmes for lv in p.levels}
+    assert _order(cs, requires) is not None
+    requires["th1"], requires["xmc1"] = [("xmc", 1)], [("th", 1)]
+    assert _order(cs, requires) is None

@@ -117,6 +117,10 @@ def test_evaluate_json_and_text(tmp_path, inputs, capsys):
     assert res["criteria"] == "nd20-2014" and res["sample"] is True
     ba = res["units"][2]
     assert ba["unit"] == "Phường Ba" and ba["levels"] == {"mn5": 1, "th": 3, "thcs": 2, "xmc": 2}
+    assert ba["missed"] == ["thcs3.tot_nghiep"] and ba["unassessed"] == [] and "checks" not in ba
+    assert ba["status"]["thcs"] == {"1": "dat", "2": "dat", "3": "chua_dat"}
+    assert main(["evaluate", str(data), "--json", "--reasons"]) == 0
+    ba = json.loads(capsys.readouterr().out)["units"][2]
     c = next(c for c in ba["checks"] if c["id"] == "thcs3.tot_nghiep")
     assert (c["met"], c["rate"], c["threshold"], c["rate_text"]) == (False, 0.925, 0.95, "370/400, đạt 92,50%")
     assert res["parent"]["unit"] == "Quận Mẫu" and res["parent"]["levels"]["thcs"] == 2

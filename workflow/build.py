@@ -22,6 +22,7 @@ from .documents.templates import find_template, user_dirs
 from .errors import InputError, Problem
 from .plan.letter import LoadedLetter, file_kind, load_letter
 from .plan.loader import LoadedPlan, load_plan
+from .plan.obligations import obligations
 from .safeio import all_or_nothing, confined
 
 KEHOACH_TEMPLATE = "kehoach/ke-hoach.docx"
@@ -80,7 +81,7 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
     dirs = user_dirs(lp.path, lp.plan.templates, templates)
     tpl = find_template(KEHOACH_TEMPLATE, user_dirs=dirs)
     inputs = [*lp.sources, tpl]
-    previous = manifest.read(out / "manifest.json")
+    obs = obligations(lp)  # the công văn and the calendars read the same ones
     extra: dict = {"plan": str(lp.path), "year": lp.year}
     # The documents and calendars of one build change together or not at all: a failing
     # stage (say, a user's công văn template) leaves the previous outputs untouched.
@@ -89,16 +90,18 @@ def build_plan(plan_path: str | Path, *, out_dir: Path | None = None, pdf: bool 
         render_docx(tpl, plan_context(lp), target)
         res.outputs.append(("ke-hoach", target))
         if lp.plan.implementation:
-            letter = plan_letter(lp, template_dirs=dirs)
+            letter = plan_letter(lp, template_dirs=dirs, obs=obs)
             target = confined(out, f"{lp.path.stem}-cong-van-trien-khai.docx")
             build_letter_docx(letter, target, template_dirs=dirs, units=lp.units)
             res.outputs.append(("cong-van", target))
         cal_dir = default_calendar_dir(lp) if out_dir is None else confined(out, "calendars")
-        cb = write_calendars(lp, out_dir=cal_dir, fallback_state=previous.get("calendar"))
+        # the state kept in the last build's manifest: read only if the calendars' own is gone
+        cb = write_calendars(lp, out_dir=cal_dir, obs=obs, fallback_state=lambda: manifest.read(
+            out / "manifest.json").get("calendar"))
         res.outputs.extend(("lich", p) for p in cb.paths.values())
         res.notes.extend(cb.notes)
-        extra["calendar"] = cb.state
-        _finish(res, pdf=pdf, inputs=inputs, extra=extra)  # the PDFs and manifest too
+        extra["calendar"] = cb.state_text or cb.state
+        _finish(res, pdf=pdf, inputs=inputs, extra=extra, digests=cb.digests)  # PDFs, manifest
     return res
 
 
@@ -123,7 +126,7 @@ def build_letter(path: str | Path, *, out_dir: Path | None = None, pdf: bool = F
 
 
 def _finish(res: BuildResult | LetterBuildResult, *, pdf: bool, inputs: list[Path],
-            extra: dict) -> None:
+            extra: dict, digests: dict[Path, str] | None = None) -> None:
     """PDFs of the .docx outputs (if asked), then the manifest of the whole build."""
     if pdf:
         from .documents.pdf import to_pdf  # LibreOffice is optional: only for --pdf
@@ -131,4 +134,5 @@ def _finish(res: BuildResult | LetterBuildResult, *, pdf: bool, inputs: list[Pat
         docx = [p for _, p in res.outputs if p.suffix == ".docx"]
         res.outputs.extend(("pdf", p) for p in to_pdf(docx, res.out_dir))
     res.manifest_path = confined(res.out_dir, "manifest.json")
-    manifest.write(res.manifest_path, inputs=inputs, outputs=res.outputs, extra=extra)
+    manifest.write(res.manifest_path, inputs=inputs, outputs=res.outputs, extra=extra,
+                   digests=digests)

@@ -12,11 +12,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
+from .jsontext import dumps
 from .safeio import atomic_path, current_path
 
 
 def sha256(path: Path) -> str:
-
     h = hashlib.sha256()
     with open(current_path(path), "rb") as f:
         for chunk in iter(lambda: f.read(1 << 16), b""):
@@ -34,8 +34,10 @@ def read(path: Path) -> dict:
 
 
 def write(path: Path, *, inputs: list[Path], outputs: list[tuple[str, Path]],
-          extra: dict | None = None, base: Path | None = None) -> dict:
-    """Write the manifest atomically and return it."""
+          extra: dict | None = None, base: Path | None = None,
+          digests: dict[Path, str] | None = None) -> dict:
+    """Write the manifest atomically and return it. ``digests``: the SHA-256 of outputs the
+    caller still holds in memory (path -> hex), so they are not read back."""
     def rel(p: Path) -> str:
         try:
             return str(Path(p).resolve().relative_to((base or Path.cwd()).resolve()))
@@ -47,10 +49,11 @@ def write(path: Path, *, inputs: list[Path], outputs: list[tuple[str, Path]],
         "version": __version__,
         "generated_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "inputs": [{"path": rel(p), "sha256": sha256(p)} for p in inputs],
-        "outputs": [{"kind": kind, "path": rel(p), "sha256": sha256(p)} for kind, p in outputs],
+        "outputs": [{"kind": kind, "path": rel(p), "sha256": (digests or {}).get(p) or sha256(p)}
+                    for kind, p in outputs],
     }
     if extra:
         data.update(extra)
     with atomic_path(Path(path)) as tmp:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(dumps(data) + "\n", encoding="utf-8")
     return data

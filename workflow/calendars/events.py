@@ -95,24 +95,74 @@ def plan_key(lp: LoadedPlan) -> str:
 
 def make_uid(lp: LoadedPlan, task_id: str, unit: str, index: int, part: str = "") -> str:
     """The event's UID; ``part`` tells apart the two events of one long span ("bat-dau")."""
-    ident = plan_identity(lp)
-    key = f"{ident}\n{task_id}\n{unit}\n{index}" + (f"\n{part}" if part else "")
-    h = hashlib.sha256(key.encode()).hexdigest()[:20]
-    return f"{plan_key(lp)}-{h}@{UID_DOMAIN}"
+    return _uid(plan_identity(lp), plan_key(lp), task_id, unit, index, part)
+
+
+def _uid(ident: str, key: str, task_id: str, unit: str, index: int, part: str) -> str:
+    text = f"{ident}\n{task_id}\n{unit}\n{index}" + (f"\n{part}" if part else "")
+    return f"{key}-{hashlib.sha256(text.encode()).hexdigest()[:20]}@{UID_DOMAIN}"
+
+
+class EventMaker:
+    """Builds a plan's events, each piece once: a task's spans, and per (task, role, title
+    prefix) its events without their calendar — text, dates, categories — which every
+    calendar showing the task then shares (a task of a 14-ward group is in 15 calendars and
+    tat-ca.ics; only the UID differs between them)."""
+
+    def __init__(self, lp: LoadedPlan, obs: list[Obligation] | None = None):
+        self.lp = lp
+        self.ident, self.key = plan_identity(lp), plan_key(lp)
+        self.ref = reference(lp)
+        self._obs = obs
+        self._spans: dict[str, tuple[Span, ...]] = {}
+        self._shared: dict[tuple, list[tuple[CalEvent, str]]] = {}
+        self._texts: dict[tuple, tuple] = {}
+
+    @property
+    def obligations(self) -> list[Obligation]:
+        if self._obs is None:
+            self._obs = obligations(self.lp)
+        return self._obs
+
+    def unit_events(self, unit: str, mine: list[Obligation]) -> list[CalEvent]:
+        """The events of ``mine``, one unit's obligations, in that unit's calendar."""
+        return _finish([ev for o in mine for ev in self.events(o.task, o.spans, unit, o.role, "")])
+
+    def all_events(self) -> list[CalEvent]:
+        """Every task's events once, titled with the owner (tat-ca.ics)."""
+        lp = self.lp
+        return _finish([ev for t in lp.tasks for ev in self.events(
+            t, self.spans(t), ALL, "chu-tri", f"[{lp.unit_label(t.owner)}] ")])
+
+    def spans(self, t: Task) -> tuple[Span, ...]:
+        found = self._spans.get(t.id)
+        if found is None:
+            found = self._spans[t.id] = task_spans(self.lp, t)
+        return found
+
+    def events(self, t: Task, spans: tuple[Span, ...], unit: str, role: str,
+               prefix: str) -> list[CalEvent]:
+        key = (t.id, role, prefix)
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self._shared[key] = _task_events(self.lp, t, spans, ROLE_NAMES[role],
+                                                      prefix=prefix, ref=self.ref, memo=self._texts)
+        ident, pkey = self.ident, self.key
+        return [CalEvent(_uid(ident, pkey, e.task_id, unit, e.index, part), e.task_id, unit,
+                         e.index, e.kind, e.start, e.last, e.rule, e.summary, e.description,
+                         e.categories, e.phrase, e.owner) for e, part in shared]
 
 
 def unit_events(lp: LoadedPlan, unit: str, obs: list[Obligation] | None = None) -> list[CalEvent]:
     """Events of every task ``unit`` owes (owner or co-owner, directly or through a group);
     ``obs``: the plan's obligations when already computed."""
-    mine = by_unit(obs if obs is not None else obligations(lp)).get(unit, [])
-    return _finish([ev for o in mine for ev in _task_events(lp, o.task, o.spans, unit,
-                                                           ROLE_NAMES[o.role], prefix="")])
+    maker = EventMaker(lp, obs)
+    return maker.unit_events(unit, by_unit(maker.obligations).get(unit, []))
 
 
 def all_events(lp: LoadedPlan) -> list[CalEvent]:
     """Every task's events, once each, titled with the owner (for tat-ca.ics)."""
-    return _finish([ev for t in lp.tasks for ev in _task_events(
-        lp, t, task_spans(lp, t), ALL, ROLE_NAMES["chu-tri"], prefix=f"[{lp.unit_label(t.owner)}] ")])
+    return EventMaker(lp, []).all_events()
 
 
 LONG_DAYS = 28  # a period this long or longer ("tháng 10/2024", "quý II/2024") is a long one
@@ -133,25 +183,30 @@ def _unique_titles(events: list[CalEvent]) -> list[CalEvent]:
         seen: dict[str, int] = {}
         for e in events:
             seen[e.summary] = seen.get(e.summary, 0) + 1
+        if len(seen) == len(events):
+            break
         events = [replace(e, summary=f"{e.summary} ({extra(e)})") if seen[e.summary] > 1 else e
                   for e in events]
     return events
 
 
-def _task_events(lp: LoadedPlan, t: Task, spans: tuple[Span, ...], unit: str, role: str, *,
-                 prefix: str) -> list[CalEvent]:
+def _task_events(lp: LoadedPlan, t: Task, spans: tuple[Span, ...], role: str, *,
+                 prefix: str, ref: str, memo: dict | None = None) -> list[tuple[CalEvent, str]]:
+    """(event without its calendar: no unit, no UID; the UID's part) for each span.
+    ``memo`` keeps the texts a task's events share whatever their role and title."""
     out = []
+    memo = {} if memo is None else memo
     marks = lp.plan.calendar.long_periods == "marks"
     for s in spans:
         if marks and s.kind == "range" and (s.last - s.first).days + 1 >= LONG_DAYS:
             # A month-long all-day bar hides every other day of that month in a calendar app:
             # the start and the deadline are what a unit acts on.
-            out.append(_event(lp, t, unit, role, replace(s, kind="start"), prefix,
-                              first=s.first, last=s.first, part="bat-dau"))
-            out.append(_event(lp, t, unit, role, replace(s, kind="deadline"), prefix,
-                              first=s.last, last=s.last))
+            out.append((_event(lp, t, role, replace(s, kind="start"), prefix, ref, memo,
+                               first=s.first, last=s.first), "bat-dau"))
+            out.append((_event(lp, t, role, replace(s, kind="deadline"), prefix, ref, memo,
+                               first=s.last, last=s.last), ""))
         else:
-            out.append(_event(lp, t, unit, role, s, prefix))
+            out.append((_event(lp, t, role, s, prefix, ref, memo), ""))
     return out
 
 
@@ -159,27 +214,31 @@ _TITLES = {"deadline": "Hạn: ", "start": "Bắt đầu: ", "range": "", "day":
 _REPEAT = {("YEARLY", 1): "hằng năm", ("MONTHLY", 1): "hằng tháng", ("MONTHLY", 3): "hằng quý"}
 
 
-def _event(lp: LoadedPlan, t: Task, unit: str, role: str, span: Span, prefix: str, *,
-           first=None, last=None, part: str = "") -> CalEvent:
+def _event(lp: LoadedPlan, t: Task, role: str, span: Span, prefix: str, ref: str, memo: dict, *,
+           first=None, last=None) -> CalEvent:
     kind, rule, phrase, k = span.kind, span.repeat, span.phrase, span.index
     start, last = first or span.first, last or span.last
     title = _TITLES[kind]
     if rule and kind in ("deadline", "start"):
         title = f"{title[:-2]} ({_REPEAT[(rule.freq, rule.interval)]}): "
-    owner = lp.unit_name(t.owner)
-    lines = [_one_line(t.text), "", f"Thời hạn: {after_colon(phrase)}", f"Chủ trì: {owner}"]
-    if t.co_owners:
-        lines.append("Phối hợp: " + "; ".join(lp.unit_name(c) for c in t.co_owners))
-    lines.append(f"Theo: {reference(lp)}")
-    lines.append(f"Mã nhiệm vụ: {t.id}")
-    # No comma in a category: RFC 5545 escapes it, but ical and some clients split there.
-    owner_cat = re.sub(r"\s*,\s*", "/", lp.unit_label(t.owner))
-    cats = (role, owner_cat, f"{lp.plan.document.type} {lp.year}")
+    texts = memo.get((t.id, phrase))
+    if texts is None:
+        owner = lp.unit_name(t.owner)
+        lines = [_one_line(t.text), "", f"Thời hạn: {after_colon(phrase)}", f"Chủ trì: {owner}"]
+        if t.co_owners:
+            lines.append("Phối hợp: " + "; ".join(lp.unit_name(c) for c in t.co_owners))
+        lines.append(f"Theo: {ref}")
+        lines.append(f"Mã nhiệm vụ: {t.id}")
+        # No comma in a category: RFC 5545 escapes it, but ical and some clients split there.
+        owner_cat = re.sub(r"\s*,\s*", "/", lp.unit_label(t.owner))
+        texts = memo[(t.id, phrase)] = ("\n".join(lines), _one_line(t.summary), _one_line(phrase),
+                                        owner_cat, f"{lp.plan.document.type} {lp.year}")
+    description, summary, one_phrase, owner_cat, plan_cat = texts
     return CalEvent(
-        uid=make_uid(lp, t.id, unit, k, part), task_id=t.id, unit=unit, index=k, kind=kind,
-        start=start, last=last, rule=rule, summary=prefix + title + _one_line(t.summary),
-        description="\n".join(lines), categories=tuple(dict.fromkeys(cats)),
-        phrase=_one_line(phrase), owner=t.owner)
+        uid="", task_id=t.id, unit="", index=k, kind=kind,
+        start=start, last=last, rule=rule, summary=prefix + title + summary,
+        description=description, categories=tuple(dict.fromkeys((role, owner_cat, plan_cat))),
+        phrase=one_phrase, owner=t.owner)
 
 
 def reference(lp: LoadedPlan) -> str:

@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .. import __version__
 from ..errors import InputError
 from ..plan.loader import LoadedPlan
-from ..plan.obligations import obligations
-from ..safeio import atomic_path, confined, remove_output
-from .events import ALL, CalEvent, all_events, check_unit, plan_key, unit_events
+from ..plan.obligations import by_unit
+from ..safeio import atomic_path, confined, current_path, remove_output
+from .events import ALL, CalEvent, EventMaker, all_events, check_unit, plan_key, unit_events
+
+# fold and vevent: this module's API since before serialize.py was split off
+from .serialize import STAMP_FMT, IcsWriter, content_key, fold, to_ical, vevent  # noqa: F401
 
 PRODID = "-//kehoach//Lich thoi han ke hoach//VI"
 STATE_VERSION = 1
-STAMP_FMT = "%Y%m%dT%H%M%SZ"
 
 
 @dataclass
@@ -39,6 +42,8 @@ class CalendarBuild:
     removed: list[dict] = field(default_factory=list)           # tombstones (uid, task, unit, …)
     deleted_files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)              # Vietnamese, for the user
+    digests: dict[Path, str] = field(default_factory=dict)      # file -> SHA-256 of its bytes
+    state_text: str | None = None                               # the state as JSON, once saved
 
 
 def calendar_name(lp: LoadedPlan, unit: str) -> str:
@@ -46,11 +51,13 @@ def calendar_name(lp: LoadedPlan, unit: str) -> str:
     return f"{label} – thời hạn {lp.plan.document.type.lower()} năm {lp.year}"
 
 
-def collect(lp: LoadedPlan) -> dict[str, list[CalEvent]]:
-    """Every calendar's events: each unit with at least one event, then "tat-ca"."""
-    obs = obligations(lp)
-    cals = {u: evs for u in lp.units if (evs := unit_events(lp, u, obs))}
-    cals[ALL] = all_events(lp)
+def collect(lp: LoadedPlan, obs: list | None = None) -> dict[str, list[CalEvent]]:
+    """Every calendar's events: each unit with at least one event, then "tat-ca" (``obs``:
+    the plan's obligations, when already at hand)."""
+    maker = EventMaker(lp, obs)
+    mine = by_unit(maker.obligations)
+    cals = {u: evs for u in lp.units if (evs := maker.unit_events(u, mine.get(u, [])))}
+    cals[ALL] = maker.all_events()
     return cals
 
 
@@ -62,6 +69,36 @@ def event_hash(ev: CalEvent, lp: LoadedPlan) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+class _Hasher:
+    """:func:`event_hash`, the same digits, with the JSON of each shared piece (a task's
+    description is in every calendar that shows the task) encoded once."""
+
+    def __init__(self, lp: LoadedPlan):
+        cfg = lp.plan.calendar
+        self._tail = json.dumps([list(cfg.alarms), cfg.alarm_hour], ensure_ascii=False)[1:-1]
+        self._json: dict = {}
+        self._done: dict[tuple, str] = {}
+
+    def _j(self, value) -> str:
+        key = (type(value), value)
+        found = self._json.get(key)
+        if found is None:
+            found = self._json[key] = json.dumps(
+                list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+        return found
+
+    def __call__(self, ev: CalEvent) -> str:
+        key = content_key(ev)
+        found = self._done.get(key)
+        if found is None:
+            j = self._j
+            text = ", ".join((j(ev.start.isoformat()), j(ev.last.isoformat()),
+                              "null" if ev.rule is None else j(tuple(_rrule(ev))), j(ev.summary),
+                              j(ev.description), j(ev.categories), self._tail))
+            found = self._done[key] = hashlib.sha256(f"[{text}]".encode()).hexdigest()[:16]
+        return found
+
+
 def next_state(lp: LoadedPlan, cals: dict[str, list[CalEvent]], previous: dict | None,
                now: datetime) -> tuple[dict, list[str], list[str], list[dict]]:
     """(new state, added UIDs, changed UIDs, removed tombstones) against ``previous``."""
@@ -70,20 +107,23 @@ def next_state(lp: LoadedPlan, cals: dict[str, list[CalEvent]], previous: dict |
     stamp = now.astimezone(timezone.utc).strftime(STAMP_FMT)
     events: dict[str, dict] = {}
     added, changed = [], []
+    event_hash = _Hasher(lp)
+    old_get = old.get
     for evs in cals.values():
         for ev in evs:
-            h = event_hash(ev, lp)
-            was = old.get(ev.uid)
-            entry = {"task": ev.task_id, "unit": ev.unit, "summary": ev.summary, "hash": h}
+            h = event_hash(ev)
+            uid = ev.uid
+            was = old_get(uid)
             if was is None:
-                entry.update(sequence=0, dtstamp=stamp)
-                added.append(ev.uid)
+                seq, dtstamp = 0, stamp
+                added.append(uid)
             elif was.get("hash") != h or was.get("removed"):
-                entry.update(sequence=int(was.get("sequence", 0)) + 1, dtstamp=stamp)
-                changed.append(ev.uid)
+                seq, dtstamp = int(was.get("sequence", 0)) + 1, stamp
+                changed.append(uid)
             else:
-                entry.update(sequence=int(was.get("sequence", 0)), dtstamp=was["dtstamp"])
-            events[ev.uid] = entry
+                seq, dtstamp = int(was.get("sequence", 0)), was["dtstamp"]
+            events[uid] = {"task": ev.task_id, "unit": ev.unit, "summary": ev.summary, "hash": h,
+                           "sequence": seq, "dtstamp": dtstamp}
     removed = []
     for uid, was in old.items():
         if uid not in events:
@@ -102,8 +142,13 @@ def next_state(lp: LoadedPlan, cals: dict[str, list[CalEvent]], previous: dict |
 
 
 def calendar_bytes(lp: LoadedPlan, unit: str, events: list[CalEvent], state: dict, *,
-                   method: bool = True) -> bytes:
-    """One VCALENDAR; SEQUENCE and DTSTAMP come from ``state`` (see :func:`next_state`)."""
+                   method: bool = True, writer: IcsWriter | None = None) -> bytes:
+    """One VCALENDAR; SEQUENCE and DTSTAMP come from ``state`` (see :func:`next_state`).
+
+    ``writer``: an :class:`IcsWriter` shared by the calendars of one build, so that what
+    they have in common is serialised once.
+    """
+    # icalendar (~40 ms to import): only when a calendar is written anew
     from icalendar import Calendar
 
     cfg = lp.plan.calendar
@@ -119,84 +164,15 @@ def calendar_bytes(lp: LoadedPlan, unit: str, events: list[CalEvent], state: dic
     cal.add("description", lp.plan.document.issuer_name or lp.plan.document.issuing_body)
     cal.add("refresh-interval", timedelta(hours=cfg.refresh_hours), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", f"PT{cfg.refresh_hours}H")
-    for ev in events:
-        cal.add_component(vevent(lp, ev, state["events"][ev.uid]))
-    return to_ical(cal)
-
-
-def to_ical(component) -> bytes:
-    """``component.to_ical()``, byte for byte, with a faster line folding (see :func:`fold`)."""
-    return "".join(fold(str(line)) + "\r\n" for line in component.content_lines() if line).encode()
-
-
-def fold(line: str, limit: int = 75) -> str:
-    """Fold a content line as icalendar does (RFC 5545 §3.1): pieces under ``limit`` octets,
-    never inside a UTF-8 character nor right after a backslash or caret (an escape).
-
-    icalendar measures every character of every line in Python, half of a build's time;
-    here short lines pass untouched and long ones are cut on their bytes.
-    """
-    data = line.encode()
-    if len(data) < limit:
-        return line
-    pieces, pos, n = [], 0, len(data)
-    while pos < n:
-        cut = pos + limit - 1
-        if cut < n:
-            while data[cut] & 0xC0 == 0x80:  # a continuation byte: inside a character
-                cut -= 1
-            if data[cut - 1] in b"\\^" and cut - 1 > pos:
-                cut -= 1  # keep an escape with the character it escapes
-        else:
-            cut = n
-        pieces.append(data[pos:cut])
-        pos = cut
-    return b"\r\n ".join(pieces).decode()
-
-
-def vevent(lp: LoadedPlan, ev: CalEvent, entry: dict):
-    from icalendar import Alarm, Event
-
-    cfg = lp.plan.calendar
-    e = Event()
-    e.add("uid", ev.uid)
-    e.add("dtstamp", datetime.strptime(entry["dtstamp"], STAMP_FMT).replace(tzinfo=timezone.utc))
-    e.add("sequence", int(entry["sequence"]))
-    e.add("dtstart", ev.start)
-    e.add("dtend", ev.last + timedelta(days=1))  # all-day DTEND is exclusive
-    if ev.rule:
-        rr = {"freq": ev.rule.freq, "until": ev.rule.until}
-        if ev.rule.interval != 1:
-            rr["interval"] = ev.rule.interval
-        md = ev.rule.monthday
-        if md is not None:
-            if ev.rule.freq == "YEARLY":
-                rr["bymonth"] = ev.start.month
-            if md > 28:  # "the 30th, or the last day when the month is shorter"
-                rr["bymonthday"], rr["bysetpos"] = list(range(28, md + 1)), -1
-            else:
-                rr["bymonthday"] = md
-        e.add("rrule", rr)
-    e.add("summary", ev.summary)
-    e.add("description", ev.description)
-    e.add("categories", list(ev.categories))
-    e.add("transp", "TRANSPARENT")
-    e.add("class", "PUBLIC")
-    for days in sorted(set(cfg.alarms), reverse=True):
-        a = Alarm()
-        a.add("action", "DISPLAY")
-        a.add("description", ev.summary)
-        if ev.start == ev.last:  # one day: relative to its start (widest client support)
-            a.add("trigger", timedelta(days=-days, hours=cfg.alarm_hour))
-        else:  # a range: before its last day, relative to the (exclusive) end
-            a.add("trigger", timedelta(days=-days - 1, hours=cfg.alarm_hour),
-                  parameters={"RELATED": "END"})
-        e.add_component(a)
-    return e
+    head = to_ical(cal).decode()  # the calendar's own lines, then its events before END
+    end = head.rindex("END:")
+    writer = writer or IcsWriter()
+    body = "".join(writer.vevent(lp, ev, state["events"][ev.uid]) for ev in events)
+    return (head[:end] + body + head[end:]).encode()
 
 
 def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = None,
-                    now: datetime | None = None) -> CalendarBuild:
+                    now: datetime | None = None, obs: list | None = None) -> CalendarBuild:
     """Write <unit>.ics for every unit with events and tat-ca.ics into ``out_dir``.
 
     ``previous`` is the last state (or a whole manifest holding it under "calendar").
@@ -206,27 +182,79 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
     """
     out_dir = Path(out_dir)
     now = now or datetime.now(timezone.utc)
-    cals = collect(lp)
+    cals = collect(lp, obs)
     state, added, changed, removed = next_state(lp, cals, previous, now)
-    blobs = {u: calendar_bytes(lp, u, evs, state) for u, evs in cals.items()}
     res = CalendarBuild(out_dir=out_dir, events=cals, state=state, added=added,
                         changed=changed, removed=removed)
+    prev = _state_of(previous)
+    written = prev.get("written") if prev.get("plan") == state["plan"] else None
+    written = written if isinstance(written, dict) else {}
     # every name is checked before anything is written
-    targets = {u: confined(out_dir, f"{u}.ics") for u in blobs}
-    for unit, blob in blobs.items():
+    targets = {u: confined(out_dir, f"{u}.ics") for u in cals}
+    writer = None  # icalendar is imported only when a calendar has to be written anew
+    state["written"] = {}
+    for unit, evs in cals.items():
         target = targets[unit]
-        if not (target.exists() and target.read_bytes() == blob):
-            with atomic_path(target) as tmp:
-                tmp.write_bytes(blob)
+        inputs = _inputs(lp, unit, evs, state)
+        was = written.get(unit)
+        blob = digest = None
+        reused = False
+        if isinstance(was, dict) and was.get("inputs") == inputs:
+            # Nothing this file says has changed: the one on disk is reused, unless it is not
+            # what was written then (edited, replaced, cut short).
+            digest = was.get("sha256")
+            reused = _still(target, digest, was.get("stat"))
+        if not reused:
+            writer = writer or IcsWriter()
+            blob = calendar_bytes(lp, unit, evs, state, writer=writer)
+            digest = hashlib.sha256(blob).hexdigest()
+            if not (target.exists() and target.read_bytes() == blob):
+                with atomic_path(target) as tmp:
+                    tmp.write_bytes(blob)
         res.paths[unit] = target
+        res.digests[target] = digest
         state["files"][unit] = target.name
+        state["written"][unit] = {"inputs": inputs, "sha256": digest, "stat": _stat(current_path(target))}
     for unit, name in sorted(_state_of(previous).get("files", {}).items()):
         stale = out_dir / Path(str(name)).name  # unlinking a link never touches its target
-        if unit not in blobs and stale.suffix == ".ics" and stale.exists():
+        if unit not in cals and stale.suffix == ".ics" and stale.exists():
             remove_output(stale)
             res.deleted_files.append(stale)
     res.notes = change_notes(lp, res, previous)
     return res
+
+
+def _inputs(lp: LoadedPlan, unit: str, events: list[CalEvent], state: dict) -> str:
+    """A digest of everything one calendar file says: its header and, per event, its UID,
+    content hash, SEQUENCE and DTSTAMP (kehoach's version too: a new one may write anew)."""
+    cfg = lp.plan.calendar
+    doc = lp.plan.document
+    data = [__version__, STATE_VERSION, calendar_name(lp, unit), doc.issuer_name or doc.issuing_body,
+            cfg.refresh_hours, [(e.uid, state["events"][e.uid]["hash"], state["events"][e.uid]["sequence"],
+                                 state["events"][e.uid]["dtstamp"]) for e in events]]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+def _still(path: Path, digest: str | None, stat: list | None) -> bool:
+    """Whether ``path`` still holds what was written: its size and modification time as
+    they were then, else its bytes hashing to ``digest``."""
+    now = _stat(path)
+    if now is None or not digest:
+        return False
+    if stat is not None and now == stat:
+        return True
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def _stat(path: Path) -> list | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
 
 
 def change_notes(lp: LoadedPlan, res: CalendarBuild, previous: dict | None = None) -> list[str]:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import KehoachError, Problem, UsageError
 from ..plan.loader import LoadedPlan
 from .events import UID_DOMAIN, CalEvent, plan_key
-from .ics import PRODID, CalendarBuild, calendar_name, to_ical, vevent
+from .ics import PRODID, CalendarBuild, calendar_name
+from .serialize import to_ical, vevent
 
 PASSWORD_ENV = "KEHOACH_CALDAV_PASSWORD"
 
@@ -53,6 +56,7 @@ def publish(lp: LoadedPlan, cb: CalendarBuild, *, url: str, user: str | None = N
     ``password`` defaults to the environment variable KEHOACH_CALDAV_PASSWORD. Raises
     :class:`PublishError` when the server cannot be reached or refuses, naming the URL.
     """
+    # caldav and its HTTP stack: only for publishing
     import caldav
     from caldav.lib import error as dav_error
 
@@ -92,8 +96,6 @@ def publish(lp: LoadedPlan, cb: CalendarBuild, *, url: str, user: str | None = N
 
 def masked(url: str) -> str:
     """``url`` with any password written in it replaced by ``***``, for messages."""
-    from urllib.parse import urlsplit, urlunsplit
-
     try:
         parts = urlsplit(url)
         password = parts.password
@@ -109,8 +111,6 @@ def check_url(url: str) -> None:
     """Refuse (:class:`UsageError`) an address that is not http(s), or that carries a
     password: a command line is seen by every user of the machine (``ps``) and kept in the
     shell's history, so the password comes from the environment only. Never echoes it."""
-    from urllib.parse import urlsplit
-
     if not url.startswith(("http://", "https://")):
         raise UsageError(Problem(file="<dòng lệnh>", field="--url", message=(
             f"địa chỉ CalDAV phải bắt đầu bằng http:// hoặc https:// (đang là '{masked(url)}')")))
@@ -162,6 +162,7 @@ def _sync(lp: LoadedPlan, cal, events: list[CalEvent], state: dict, cr: Collecti
 
 def object_bytes(lp: LoadedPlan, ev: CalEvent, entry: dict) -> bytes:
     """One event as a CalDAV calendar object (no METHOD, RFC 4791)."""
+    # icalendar (~40 ms to import): only for a command that writes events
     from icalendar import Calendar
 
     cal = Calendar()
@@ -172,8 +173,6 @@ def object_bytes(lp: LoadedPlan, ev: CalEvent, entry: dict) -> bytes:
 
 
 def _same(comp, ev: CalEvent, entry: dict) -> bool:
-    from datetime import timedelta
-
     try:
         return (int(comp.get("SEQUENCE", -1)) == int(entry["sequence"])
                 and comp.decoded("DTSTAMP").strftime("%Y%m%dT%H%M%SZ") == entry["dtstamp"]
@@ -190,8 +189,6 @@ def _last_segment(url: str) -> str:
 
 def _unreachable(url: str, e: Exception) -> str:
     """Why the server could not be reached, in Vietnamese when the cause is a usual one."""
-    from urllib.parse import urlsplit
-
     text = " ".join(str(e).split()).lower()
     host = urlsplit(url).hostname or url
     if "refused" in text:

@@ -9,6 +9,9 @@ import click
 
 from .common import DAY, DefaultGroup, echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
              help="Lịch thời hạn (.ics) cho từng đơn vị.\n\n"

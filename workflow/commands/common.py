@@ -3,18 +3,18 @@ and the date options (read by :mod:`workflow.dates`, so every command takes the 
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..dates import DAY_FORMS, MOMENT_FORMS, parse_day, parse_moment
 from ..errors import Problem, UsageError
+from ..jsontext import dumps
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """``data`` as JSON: indented down to each item of a list, an item's values on one line."""
+    click.echo(dumps(data))
 
 
 class DefaultGroup(click.Group):

@@ -9,6 +9,9 @@ import click
 from ..errors import EXIT_FINDINGS
 from .common import DAY, echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 
 @click.command("import", help="Đọc một Kế hoạch (Word .docx, .doc hoặc văn bản .txt) thành tệp kế hoạch YAML: "
                               "các phần, đơn vị và nhiệm vụ (đề mục đơn vị 1., a), - …:, bảng nhiệm vụ).\n\n"

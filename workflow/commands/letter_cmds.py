@@ -10,6 +10,9 @@ import click
 from ..errors import EXIT_FINDINGS
 from .common import DAY, echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 
 @click.command(help=(
     "Liệt kê các cặp (nhiệm vụ, đơn vị) chậm hạn tại ngày --on: hạn cuối của nhiệm vụ đã qua "

@@ -9,6 +9,9 @@ import click
 from ..errors import EXIT_FINDINGS, InputError, UsageError
 from .common import echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 SEV_VN = {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"}
 
 

@@ -10,6 +10,9 @@ import click
 from ..errors import EXIT_FINDINGS, InputError, Problem
 from .common import echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 
 @click.command(help="Xem một cụm thời hạn được hiểu thành những ngày nào.\n\n"
                     "Ví dụ:  kehoach when \"Từ ngày 05/9 đến ngày 30/9/2024\"")

@@ -11,6 +11,9 @@ import click
 from ..errors import EXIT_FINDINGS
 from .common import CONTEXT, MOMENT, echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 DB_HELP = "Sổ nhắc việc (SQLite); mặc định .kehoach/nhac-viec.sqlite trong thư mục đang chạy"
 SETTINGS_HELP = "Tệp cấu hình; mặc định config/settings.yaml nếu có"
 NOW_HELP = "Coi như bây giờ là thời điểm này (2024-09-23 hoặc 2024-09-23T07:30), để thử"

@@ -8,6 +8,9 @@ import click
 
 from .common import DefaultGroup, echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 PATH = click.Path(path_type=Path)
 
 
@@ -58,8 +61,12 @@ def show(name: str, override: Path | None, as_json: bool):
               help="Bộ tiêu chí: nd20-2014, 2025 hoặc đường dẫn .yaml")
 @click.option("--override", type=PATH, default=None, help="Tệp ghi đè ngưỡng")
 @click.option("--all", "show_all", is_flag=True, help="In cả các tiêu chí đã đạt")
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON")
-def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bool, as_json: bool):
+@click.option("--json", "as_json", is_flag=True,
+              help="In dạng JSON: mức đạt, trạng thái từng mức, tiêu chí chưa đạt của mỗi đơn vị")
+@click.option("--reasons", is_flag=True,
+              help="Với --json: thêm chi tiết mọi tiêu chí (tử số, mẫu số, tỷ lệ, ngưỡng, căn cứ)")
+def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bool, as_json: bool,
+             reasons: bool):
     from ..statistics.api import evaluate_file
     from ..statistics.evaluate import MISSED, level_name, missed_prerequisites
     from ..statistics.explain import parent_lines
@@ -67,34 +74,41 @@ def evaluate(data: Path, criteria_name: str, override: Path | None, show_all: bo
 
     ev = evaluate_file(data, criteria=criteria_name, override=override)
     if as_json:
-        echo_json(ev.to_json())
+        echo_json(ev.to_json(reasons=reasons))
         return
     cs = ev.criteria
     for w in ev.figures.warnings:
         click.echo(str(w), err=True)
+    out: list[str] = []  # written at once: ten thousand units are twenty thousand lines
     if ev.figures.sample:
-        click.echo("(số liệu mẫu)")
+        out.append("(số liệu mẫu)")
+    names = {p.id: {lv.level: level_name(p, lv.level) for lv in p.levels} | {0: level_name(p, 0)}
+             for p in cs.programmes}
     for u in ev.units:
-        levels = "; ".join(f"{p.short} {level_name(p, u.levels[p.id])}"
-                           + (" (chưa đánh giá đủ)" if u.unassessed(p.id) else "") for p in cs.programmes)
-        click.echo(f"{u.name}{' (ĐBKK)' if u.unit.dbkk else ''}: {levels}")
-        for c in u.checks:
+        levels = "; ".join(f"{p.short} {names[p.id][u.levels[p.id]]}"
+                           + ("" if u.fully_assessed(p.id) else " (chưa đánh giá đủ)") for p in cs.programmes)
+        out.append(f"{u.name}{' (ĐBKK)' if u.unit.dbkk else ''}: {levels}")
+        for c in (u.checks if show_all else u.failing()):
             if c.kind != "rate" and c.met is not False:
                 continue
             if c.kind == "gate":
-                click.echo(f"    {c.id:<18} chưa đảm bảo điều kiện ({c.article}) — CHƯA ĐẠT")
+                out.append(f"    {c.id:<18} chưa đảm bảo điều kiện ({c.article}) — CHƯA ĐẠT")
             elif show_all or c.met is not True:
                 verdict = {True: "đạt", False: "CHƯA ĐẠT", None: "chưa đánh giá"}[c.met]
-                click.echo(f"    {c.id:<18} {c.text}: {c.figure()} (ngưỡng {threshold(c.threshold)}) — {verdict}")
+                out.append(f"    {c.id:<18} {c.text}: {c.figure()} (ngưỡng {threshold(c.threshold)}) — {verdict}")
         for p in cs.programmes:
-            missed = [lv for lv, st in sorted(u.status[p.id].items()) if st == MISSED]
-            names = missed_prerequisites(u, cs, p.id, missed[0]) if missed else []
-            if names:
-                click.echo(f"    {p.id + str(missed[0]):<18} {p.short} {level_name(p, missed[0])}: "
-                           f"chưa đạt điều kiện trước: {', '.join(names)} — CHƯA ĐẠT")
+            states = u.status[p.id]
+            if MISSED not in states.values():
+                continue
+            missed = [lv for lv, st in sorted(states.items()) if st == MISSED]
+            names_missed = missed_prerequisites(u, cs, p.id, missed[0]) if missed else []
+            if names_missed:
+                out.append(f"    {p.id + str(missed[0]):<18} {p.short} {level_name(p, missed[0])}: "
+                           f"chưa đạt điều kiện trước: {', '.join(names_missed)} — CHƯA ĐẠT")
     for p in ev.parents + ([ev.top] if ev.top else []):
-        for line in parent_lines(p, cs, show_all=show_all):
-            click.echo(line)
+        out.extend(parent_lines(p, cs, show_all=show_all))
+    if out:
+        click.echo("\n".join(out))
 
 
 @click.group(cls=DefaultGroup, help="Báo cáo PCGD, XMC tháng 10 (.docx theo Nghị định 30, kèm bảng .xlsx).\n\n"

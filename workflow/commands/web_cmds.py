@@ -11,6 +11,9 @@ import click
 from ..errors import InputError, Problem, UsageError
 from .common import MOMENT
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 

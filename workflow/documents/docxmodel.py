@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docx
 from docx.oxml.ns import qn
+from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -86,8 +88,6 @@ class DocxView:
     """Opens a .docx with python-docx; raises whatever python-docx raises for a bad file."""
 
     def __init__(self, path: str | Path):
-        import docx
-
         self.path = Path(path)
         self.doc = docx.Document(str(path))
         self.styles = StyleIndex(self.doc.styles.element, _theme_fonts(self.doc))
@@ -178,8 +178,6 @@ class StyleIndex:
 
     def run_props(self, p_el, run, tbl_style) -> RunProps:
         """Resolved properties; memoised on (paragraph style, table style, run's rPr)."""
-        from lxml import etree
-
         rpr = run.find(qn("w:rPr")) if run is not None else None
         key = (self._para_style(p_el), tbl_style, run is None,
                etree.tostring(rpr) if rpr is not None else b"")
@@ -272,8 +270,6 @@ def _toggle(layers, tag: str) -> bool:
 
 def _theme_fonts(doc) -> dict[str, str]:
     """Map the theme font names (minorHAnsi, majorEastAsia, …) to typefaces; '' if unset."""
-    from lxml import etree
-
     out: dict[str, str] = {}
     for rel in doc.part.rels.values():
         if rel.reltype.endswith("/theme") and not rel.is_external:

@@ -14,12 +14,15 @@ first body row and the one before the last keep with the next; a small table kee
 from __future__ import annotations
 
 import copy
+import unicodedata
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from . import ooxml
 
@@ -47,8 +50,6 @@ def grid_table(doc, *, head, head_rows: int, rows: list[list[str]], widths_mm: l
 
     ``head`` lists header cells as (row, col, rows spanned, cols spanned, text) over a grid of
     ``head_rows`` rows and ``len(widths_mm)`` columns; ``rows`` are the body rows' texts."""
-    from docx.table import _Cell
-
     ncols = len(widths_mm)
     t = doc.add_table(rows=head_rows + 1, cols=ncols)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -115,8 +116,6 @@ def grid_table(doc, *, head, head_rows: int, rows: list[list[str]], widths_mm: l
 def text_mm(text: str, size_pt: float = 12, *, bold: bool = False) -> float:
     """How wide ``text`` is in a table cell, in mm, cell margins included ('Mức độ 3' in
     12 pt: 21 mm), so a column can be made just wide enough not to wrap it."""
-    import unicodedata
-
     ems = 0
     for ch in text:
         base = unicodedata.normalize("NFD", ch)[0] if ch not in _WIDTHS else ch
@@ -139,8 +138,6 @@ def replace_marker(doc, marker: str, element) -> bool:
 def paragraphs_in_style(doc, style_name: str) -> list:
     """The body's paragraphs in style ``style_name`` (compared by style id: python-docx's
     paragraph.style looks the style up anew for each paragraph)."""
-    from docx.text.paragraph import Paragraph
-
     try:
         sid = doc.styles[style_name].style_id
     except KeyError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from ..errors import InputError, ProblemList
 from ..plan import yamlsource
@@ -19,6 +20,7 @@ from ..plan.obligations import Obligation, obligations
 from . import vnformat
 from .context import document_context
 from .context import issuer_phrase as plan_issuer_phrase
+from .jinja import sandboxed_env
 from .templates import find_template
 
 TRIEN_KHAI = "kehoach/cong-van-trien-khai.yaml"
@@ -69,8 +71,7 @@ def load_wording(rel: str, template_dirs) -> tuple[dict, yamlsource.Positions]:
 
 def fill_wording(value, words: dict, pos: yamlsource.Positions, path: tuple, problems: ProblemList):
     """Render every string of ``value`` with ``words`` (sandboxed Jinja, plain text)."""
-    from jinja2 import StrictUndefined, TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import TemplateError  # jinja2 only for commands that draft letters
 
     if isinstance(value, dict):
         return {k: fill_wording(v, words, pos, path + (k,), problems) for k, v in value.items()}
@@ -78,12 +79,25 @@ def fill_wording(value, words: dict, pos: yamlsource.Positions, path: tuple, pro
         return [fill_wording(v, words, pos, path + (i,), problems) for i, v in enumerate(value)]
     if not isinstance(value, str):
         return value
-    env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
     try:
-        return vnformat.one_line(env.from_string(value).render(**words))
+        return vnformat.one_line(_wording(value).render(**words))
     except TemplateError as e:
         problems.add(pos.problem(path, f"không điền được lời văn: {e}"))
         return value
+
+
+@lru_cache(maxsize=512)
+def _wording(text: str):
+    """``text`` compiled once per process (and per machine: see :func:`sandboxed_env`); a
+    unit line is filled for every unit."""
+    return _wording_env().from_string(text)
+
+
+@lru_cache(maxsize=1)
+def _wording_env():
+    from jinja2 import StrictUndefined  # jinja2 only for commands that draft letters
+
+    return sandboxed_env(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
 
 
 def _letter(data: dict, pos, problems: ProblemList) -> Letter | None:
@@ -105,7 +119,7 @@ def _base(lp: LoadedPlan, words: dict, text: dict, pos, problems: ProblemList) -
         },
         "recipients": fill_wording(text.get("recipients", ["Như trên"]), words, pos, ("recipients",), problems),
         "archive": lp.plan.archive,
-        "signer": lp.plan.signer.model_dump(),
+        "signer": {"lines": list(lp.plan.signer.lines), "name": lp.plan.signer.name},
     }
 
 
@@ -118,8 +132,9 @@ def owning_units(lp: LoadedPlan) -> list[str]:
     return out
 
 
-def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
-    """The "V/v triển khai Kế hoạch …" letter: Kính gửi = the plan's owning units.
+def plan_letter(lp: LoadedPlan, *, template_dirs=(), obs: list[Obligation] | None = None) -> Letter:
+    """The "V/v triển khai Kế hoạch …" letter: Kính gửi = the plan's owning units (``obs``:
+    the plan's obligations, when already at hand).
 
     Raises :class:`InputError` when the wording file is broken.
     """
@@ -128,7 +143,7 @@ def plan_letter(lp: LoadedPlan, *, template_dirs=()) -> Letter:
     problems = ProblemList()
     data = _base(lp, words, text, pos, problems)
     units = owning_units(lp)
-    named = [o for o in obligations(lp) if o.via is None]  # as the plan names them
+    named = [o for o in (obligations(lp) if obs is None else obs) if o.via is None]  # as named
     body = _paragraphs(fill_wording(text.get("intro", []), words, pos, ("intro",), problems))
     for uid in units:
         owned = [o.task for o in named if o.unit == uid and o.role == "chu-tri"]

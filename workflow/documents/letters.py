@@ -12,10 +12,19 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import _Cell
+
 from ..plan.letter import Letter, LetterDocument, Table, table_grid
 from ..plan.models import Unit
 from ..safeio import atomic_path
 from . import ooxml, vnformat
+from .builders.congvan import ANNEX_BREAK_STYLE
 from .context import blocks_context, recipients_context
 from .render import render_docx
 from .reproducible import saved_bytes
@@ -128,10 +137,6 @@ def build_letter_docx(letter: Letter, target: Path, *, template_dirs=(),
 # --- the annex, after rendering ---------------------------------------------------------
 
 def _finish_annex(path: Path, letter: Letter) -> None:
-    from docx import Document
-
-    from .builders.congvan import ANNEX_BREAK_STYLE
-
     doc = Document(str(path))
     annex = letter.annex
     if annex.landscape:
@@ -150,10 +155,6 @@ def _finish_annex(path: Path, letter: Letter) -> None:
 
 def _landscape_annex(doc, break_style: str, label: str) -> None:
     """End the letter's section at the annex page break; the annex section is landscape."""
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
-
     paras = doc.paragraphs
     brk = next((p for p in paras if p.style is not None and p.style.name == break_style), None)
     if brk is None:  # user template restyled: use the paragraph before the annex label
@@ -179,10 +180,6 @@ def _landscape_annex(doc, break_style: str, label: str) -> None:
 
 
 def _annex_table(doc, table: Table, width_mm: float):
-    from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.table import _Cell
-
     ncols, placed = table_grid(table)
     nhead = len(table.header)
     t = doc.add_table(rows=len(placed), cols=ncols)

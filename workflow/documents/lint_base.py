@@ -61,6 +61,7 @@ class Finding:
 @lru_cache(maxsize=1)
 def rule_book() -> dict:
     """The packaged rule table (nd30_rules.yaml) as a dict."""
+    # PyYAML: read once, when the first document is checked (lru_cache)
     import yaml
 
     text = (resources.files("workflow.documents") / "nd30_rules.yaml").read_text(encoding="utf-8")

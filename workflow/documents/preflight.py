@@ -22,9 +22,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import docx
 from docx.oxml.ns import qn
 
+from .. import cache
 from ..errors import InputError, Problem
+from . import vnformat
+from .jinja import jinja_env
 
 CURLY = "“”‘’„‚"
 OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -71,6 +75,27 @@ def stamp(path) -> tuple:
 
 @lru_cache(maxsize=64)
 def findings(path: str, stamp: tuple, known: frozenset | None) -> tuple:
+    """((kind, Problem), …) of the template at ``path``; kept in memory by the file's
+    stamp, and on disk (:mod:`workflow.cache`) by its bytes, so a template is read with
+    python-docx and checked once, not by every process that renders it."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        raw = None  # paragraphs() says what is wrong with it
+    name = cache.key("preflight", path, raw, sorted(known) if known is not None else None) if raw else None
+    hit = cache.get_json("preflight", name) if name else None
+    if isinstance(hit, list):
+        try:
+            return tuple((kind, Problem(**p)) for kind, p in hit)
+        except TypeError:
+            pass  # another shape: made again below
+    out = _findings(path, known)
+    if name:
+        cache.put_json("preflight", name, [[kind, p.to_json()] for kind, p in out])
+    return out
+
+
+def _findings(path: str, known: frozenset | None) -> tuple:
     pars = paragraphs(path)
     out: list[tuple[str, Problem]] = []
 
@@ -107,8 +132,6 @@ def short_tag(tag: str) -> str:
 
 
 def paragraphs(path: str) -> list[Par]:
-    import docx
-
     try:
         d = docx.Document(path)
     except Exception:
@@ -219,10 +242,9 @@ def jinja_text(tag: str) -> str:
 
 
 def _check_jinja(pars: list[Par], tags: list[Tag], known, add) -> None:
+    # jinja2 (~15 ms): only when a template's tags are checked, not for its paragraphs
     from jinja2 import TemplateSyntaxError, meta
     from jinja2.exceptions import TemplateAssertionError
-
-    from .jinja import jinja_env
 
     if _check_blocks(tags, add):
         return
@@ -349,8 +371,6 @@ def _vn_jinja(message: str | None) -> str:
 
 
 def _filters() -> set[str]:
-    from . import vnformat
-
     return set(vnformat.FILTERS)
 
 

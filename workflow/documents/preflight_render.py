@@ -8,10 +8,12 @@ data `kehoach template check --plan` renders against is :mod:`.template_data`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
 from ..errors import Problem
+from .jinja import jinja_env
 from .preflight import Par, Tag, jinja_text, paragraphs, problem, scan, short_tag, syntax_problems
 
 
@@ -39,10 +41,9 @@ _MARK = "_kehoach_tag_"
 def render_problems(path: str, context: dict) -> list[Problem]:
     """Render the template's tags with ``context`` as `kehoach build` would (nothing is
     saved); one problem per tag that uses a field the data does not have."""
+    # jinja2 (~15 ms): only when the tags are rendered against data
     from jinja2 import Undefined
     from jinja2.utils import missing
-
-    from .jinja import jinja_env
 
     pars = paragraphs(path)
     tags = scan(pars, lambda *a, **k: None)
@@ -119,6 +120,7 @@ def render_problems(path: str, context: dict) -> list[Problem]:
 
 
 def _render_reason(e: Exception) -> str:
+    # jinja2: loaded by then (the render failed in it)
     from jinja2 import UndefinedError
 
     if isinstance(e, UndefinedError):
@@ -127,8 +129,6 @@ def _render_reason(e: Exception) -> str:
 
 
 def _missing_field(path: str, pars: list[Par], tag: Tag, obj, name) -> Problem:
-    import difflib
-
     text = jinja_text(tag.text)
     m = re.search(r"([A-Za-z_]\w*(?:\s*\.\s*\w+|\[[^\]]*\])*)\s*(?:\.\s*" + re.escape(str(name))
                   + r"(?!\w)|\[\s*['\"]" + re.escape(str(name)) + r"['\"]\s*\])", text)

@@ -44,6 +44,7 @@ def page_images(docx: Path, cache_root: Path, *, scale: float = 1.25) -> list[Pa
 
     Raises :class:`ToolMissing` when LibreOffice is not installed or fails.
     """
+    # pypdfium2 (a PDF engine): only for page previews
     import pypdfium2 as pdfium
 
     docx = Path(docx)

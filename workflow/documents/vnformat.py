@@ -5,6 +5,7 @@ Also registered as Jinja filters for the .docx templates.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -111,7 +112,6 @@ def number(n: int | float, decimals: int = 0) -> str:
 
 def percent(rate: float, decimals: int = 2) -> str:
     """0.99984 -> '99,98%'. Truncates rather than rounds up, so 94.996% never prints as 95,00%."""
-    import math
     scaled = math.floor(rate * 100 * 10**decimals + 1e-9) / 10**decimals
     return number(scaled, decimals) + "%"
 

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError, Problem, ProblemList
+from ..plan.loader import load_plan, load_units
+from ..plan.yamlsource import Positions
 from ..safeio import atomic_path
 from . import emit
 from .draft import LAYOUTS, ROW_MARK, Draft, LayoutCount
@@ -61,8 +63,6 @@ def import_plan(source: str | Path, *, out: str | Path | None = None, force: boo
     would not load as a plan (nothing is written then); :class:`ToolMissing` when a .doc
     needs LibreOffice and it is absent or fails.
     """
-    from ..plan.loader import load_plan
-
     source = Path(source)
     target = Path(out) if out else source.with_suffix(".yaml")
     if write and target.exists() and not force:
@@ -172,9 +172,6 @@ def _part(p: dict) -> dict:
 
 def _directory(path: Path) -> Directory:
     """The units file given with ``--units``, read as a plan's ``units_file`` is."""
-    from ..plan.loader import load_units
-    from ..plan.yamlsource import Positions
-
     if not path.is_file():
         raise InputError(Problem(file=str(path), field="--units", message="không tìm thấy tệp danh mục đơn vị"))
     problems = ProblemList()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..plan.timephrase import find_phrases
 from .draft import BOLD_LAYOUT, DASH_LAYOUT, LETTER_LAYOUT, SAMPLE_LAYOUT, TABLE_LAYOUT, Draft
 from .source import Line
 from .tables import TaskTable
@@ -63,7 +64,6 @@ def unit_heading(text: str, kind: str) -> tuple[str, str] | None:
         return None
     if len(t.split()) > 25:
         return None
-    from ..plan.timephrase import find_phrases
 
     if find_phrases(t):  # a sentence with a deadline is a task, not a heading
         return None

@@ -38,6 +38,7 @@ class Numbering:
     paragraph in document order (it advances the counters)."""
 
     def __init__(self, doc) -> None:
+        # python-docx: only for a Word file, not for a .txt
         from docx.oxml.ns import qn
 
         self.qn = qn

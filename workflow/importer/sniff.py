@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..documents.pdf import convert
 from ..errors import InputError, Problem, ToolMissing
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # Word 97-2003, and every encrypted Office file
@@ -63,6 +64,7 @@ def kind_of(path: Path) -> str:
 def _encrypted(path: Path) -> bool:
     """An OLE file holding an encrypted package (a .docx with a password) or a Word 97
     document with its "encrypted" flag. A file msoffcrypto cannot parse is not a Word file."""
+    # msoffcrypto: only to tell an encrypted .docx from an old .doc
     import msoffcrypto
     from msoffcrypto.exceptions import FileFormatError
 
@@ -79,8 +81,6 @@ def _encrypted(path: Path) -> bool:
 def as_docx(path: Path) -> Iterator[Path]:
     """The .docx LibreOffice makes from an old Word file, in a temporary folder removed
     afterwards. Raises :class:`ToolMissing` when LibreOffice is absent, too slow or fails."""
-    from ..documents.pdf import convert
-
     with tempfile.TemporaryDirectory(prefix="kehoach-import-") as tmp:
         # a copy with a plain name: LibreOffice names its output after the input
         src = Path(tmp) / ("nguon" + (path.suffix.lower() or ".doc"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,8 +178,7 @@ def join_broken(lines: list[Line]) -> list[Line]:
 # --- Word --------------------------------------------------------------------------------
 
 def _read_docx(path: Path, *, display: str | None = None) -> list[Line]:
-    import zipfile
-
+    # python-docx: only for a Word file, not for a .txt
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -298,6 +298,7 @@ def _grid(table) -> list[tuple[list[str], list[int], list[list[str]], bool]]:
     one entry per grid column: a cell spanning columns (gridSpan) fills each of them, a cell
     continuing a vertical merge (vMerge) is the cell it continues. Read from the XML once
     (python-docx's ``row.cells`` rebuilds the whole table on every call)."""
+    # python-docx: only for a Word file, not for a .txt
     from docx.oxml.ns import qn
 
     rows = []
@@ -332,6 +333,7 @@ def _grid(table) -> list[tuple[list[str], list[int], list[list[str]], bool]]:
 
 
 def _p_text(p) -> str:
+    # python-docx: only for a Word file, not for a .txt
     from docx.text.paragraph import Paragraph
 
     return Paragraph(p, None).text

@@ -9,6 +9,7 @@ from datetime import date
 
 from ..errors import Problem
 from .loader import LoadedPlan
+from .timephrase import PhraseError, find_phrases, read_phrase
 from .workdays import WEEKDAYS, vn_holidays
 
 
@@ -74,7 +75,6 @@ def _second_deadline(lp: LoadedPlan, t) -> list[Problem]:
     document would print two deadlines (usually the phrase in the text was not updated)."""
     if not t.appended:
         return []
-    from .timephrase import find_phrases
 
     written = t.text[: t.text.rindex("(")].rstrip()
     stated = [p for _, _, p in find_phrases(written) if p not in t.phrases]
@@ -106,8 +106,6 @@ class DeadlineReading:
 def read_deadline(phrase: str, year: int) -> DeadlineReading:
     """Read one phrase for a plan of ``year``: its dates in words and its warnings (or the
     error that ``kehoach check`` would report). Never raises for a bad phrase."""
-    from .timephrase import PhraseError, read_phrase
-
     if not phrase.strip():
         return DeadlineReading(phrase, "", (), None)
     try:

@@ -13,6 +13,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError
 from .loader import LoadedPlan, Task, load_plan
 
 FIELD_NAMES = {"text": "nội dung", "deadline": "thời hạn", "owner": "đơn vị chủ trì",
@@ -112,8 +113,6 @@ class PlanDiff:
 
 def diff_plans(old: str | Path | LoadedPlan, new: str | Path | LoadedPlan) -> PlanDiff:
     """Compare two plans. Raises :class:`~workflow.errors.InputError` if either does not load."""
-    from ..errors import InputError
-
     problems = []
     loaded = []
     for p in (old, new):

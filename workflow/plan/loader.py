@@ -14,11 +14,13 @@ import types
 import typing
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
+from pydantic import VERSION as PYDANTIC_VERSION
 from pydantic import BaseModel, ValidationError
 
+from .. import cache
 from ..errors import InputError, Problem, ProblemList
 from . import yamlsource
 from .models import Block, Plan, Unit, code_problem, task_key
@@ -157,9 +159,23 @@ def read_mapping(path: Path, what: str, *, text: str | None = None) -> tuple[dic
 def validate_model(model: type[BaseModel], data, pos: Positions, problems: ProblemList,
                    base: tuple = ()):
     """Validate ``data`` against ``model``; add every error (Vietnamese, with position) to
-    ``problems`` and return None on failure, else the model instance."""
+    ``problems`` and return None on failure, else the model instance.
+
+    Data validated before (the same model code, the same values) is not validated again:
+    the instance pydantic made then comes back from kehoach's disk cache — pydantic builds
+    a model's validator only when it first validates (``defer_build``), and that build is
+    most of the cost. Data that fails is validated, and explained, every time.
+    """
+    name = _validated_key(model, data)
+    if name is not None:
+        hit = cache.get_object("valid", name, model)
+        if hit is not None:
+            return hit
     try:
-        return model.model_validate(data)
+        obj = model.model_validate(data)
+        if name is not None:
+            cache.put_object("valid", name, obj)
+        return obj
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
@@ -168,6 +184,36 @@ def validate_model(model: type[BaseModel], data, pos: Positions, problems: Probl
                 loc, is_key = loc[:-1], True
             problems.add(pos.problem(base + loc, msg, key=is_key))
         return None
+
+
+def _validated_key(model: type[BaseModel], data) -> str | None:
+    """The cache name of ``model`` validating ``data``: the model, the source of the modules
+    defining the plan models and it, pydantic's version and the data itself, or None when
+    the data is not plain YAML data (its ``repr`` then would not name its values alone)."""
+    if not _plain(data):
+        return None
+    return cache.key("valid", model.__module__, model.__qualname__, PYDANTIC_VERSION,
+                     cache.source_digest("workflow.plan.models", model.__module__), repr(data))
+
+
+_PLAIN = (str, int, float, bool, type(None), date, datetime, time)
+
+
+def _plain(data) -> bool:
+    """Only what YAML gives: mappings with string keys, lists, and scalars (a date and the
+    string of a date have different reprs, and so do 1, 1.0, True and "1")."""
+    todo = [data]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            if not all(type(k) is str for k in v):
+                return False
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            todo.extend(v)
+        elif type(v) not in _PLAIN:
+            return False
+    return True
 
 
 _TYPE_WORDS = {
@@ -442,7 +488,6 @@ def task_text(block: Block) -> str:
 
 def _short(text: str, limit: int = 70) -> str:
     """A short label: the first clause of the sentence, cut at a word boundary."""
-    import re
     first = re.split(r"[;.(]", text, maxsplit=1)[0].strip()
     if len(first) <= limit:
         return first

@@ -61,8 +61,10 @@ Code = Annotated[str, AfterValidator(_code)]
 
 
 class Model(BaseModel):
+    # defer_build: a model's validator is built when it first validates, not when this
+    # module is imported (a command whose data comes from the validation cache builds none)
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=False,
-                              str_strip_whitespace=False)
+                              str_strip_whitespace=False, defer_build=True)
 
 
 class DocDate(Model):

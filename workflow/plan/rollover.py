@@ -14,13 +14,16 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from ..errors import InputError, Problem
 from ..safeio import atomic_path
+from .loader import load_plan
 from .timephrase import find_phrases
+from .yamlsource import format_path
 
 # keys whose values are names, ids or paths, never prose to move
 _SKIP_KEYS = {"id", "unit", "units_file", "co_owners", "templates", "criteria", "symbol", "place",
@@ -84,8 +87,6 @@ def roll_plan(src: str | Path, *, year: int, out: str | Path | None = None,
     """Write next year's plan beside ``src`` (or to ``out``) and return every change made and
     every passage left for review. Raises :class:`InputError` for a bad plan, an existing
     target without ``force``, or a result that would not load (nothing is written then)."""
-    from .loader import load_plan
-
     src = Path(src)
     lp = load_plan(src)
     old = lp.year
@@ -353,8 +354,6 @@ def _apply(text: str, edits) -> str:
 
 def _check_moved(lp, lp2, delta: int, res: RollResult) -> None:
     """Every task's dates must be the old ones moved by ``delta`` years; list any that are not."""
-    from datetime import date
-
     def shift(d):
         if d is None:
             return None
@@ -376,8 +375,6 @@ def _check_moved(lp, lp2, delta: int, res: RollResult) -> None:
 
 
 def _fmt(path) -> str:
-    from .yamlsource import format_path
-
     return format_path(path)
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import typing
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -75,8 +76,6 @@ def field_table() -> str:
 
 def write_readme(path: str = "README.md") -> None:
     """Replace the table between the README's field markers."""
-    from pathlib import Path
-
     p = Path(path)
     text = p.read_text(encoding="utf-8")
     start = text.index("<!-- fields:start -->\n") + len("<!-- fields:start -->\n")

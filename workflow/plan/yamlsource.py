@@ -13,13 +13,22 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from .. import cache
 from ..errors import InputError, Problem
 
-# LibYAML's parser (shipped in PyYAML's wheels) is ~10× faster than the pure-Python one and
-# still gives line/column marks; fall back when PyYAML was built without it.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML is imported by the first parse (_load_yaml): a file parsed before and found in the
+# disk cache needs none. LibYAML's parser (shipped in PyYAML's wheels) is ~10× faster than
+# the pure-Python one and still gives line/column marks; fall back when PyYAML lacks it.
+yaml = None
+SafeLoader = None
+
+
+def _load_yaml() -> None:
+    global yaml, SafeLoader
+    if yaml is None:
+        import yaml as pyyaml  # on the first parse: a cached one needs no PyYAML (see above)
+
+        yaml, SafeLoader = pyyaml, getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -104,6 +113,18 @@ def load(path: str | Path, *, display: str | None = None) -> tuple[object, Posit
     return _cached(raw, name)
 
 
+def _parse_cached(raw: bytes, name: str) -> tuple[object, Positions]:
+    """:func:`_parse_bytes`, its result kept in kehoach's disk cache by the file's bytes
+    (a file that fails to parse is not kept: it is parsed, and explained, every time)."""
+    disk = cache.key("yaml", name, raw, cache.source_digest(__name__))
+    hit = cache.get_object("yaml", disk, tuple)
+    if hit is not None and len(hit) == 2 and isinstance(hit[1], Positions):
+        return hit
+    result = _parse_bytes(raw, name)
+    cache.put_object("yaml", disk, result)
+    return result
+
+
 def load_text(text: str, name: str) -> tuple[object, Positions]:
     """Like :func:`load` for text in memory (an edit not yet written), with the same size
     limit and cache."""
@@ -115,7 +136,7 @@ def _cached(raw: bytes, name: str) -> tuple[object, Positions]:
     if key not in _CACHE:
         if len(_CACHE) >= 32:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _parse_bytes(raw, name)
+        _CACHE[key] = _parse_cached(raw, name)
     return _CACHE[key]
 
 
@@ -135,6 +156,7 @@ def _parse_bytes(raw: bytes, name: str) -> tuple[object, Positions]:
 
 def loads(text: str, name: str = "<yaml>") -> tuple[object, Positions]:
     """Like :func:`load` for text already in memory."""
+    _load_yaml()
     pos = Positions(file=name)
     loader = SafeLoader(text)
     try:
@@ -313,6 +335,7 @@ def _convert(node: yaml.Node, path: Path_, loader, pos: Positions,
     return value
 
 
+_STR = "tag:yaml.org,2002:str"
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -320,6 +343,8 @@ _SAFE_SCALAR_TAGS = {
 
 
 def _scalar(node: yaml.ScalarNode, loader, pos: Positions):
+    if node.tag == _STR:  # what PyYAML's constructor returns for a string, without its cost
+        return node.value
     if node.tag not in _SAFE_SCALAR_TAGS:
         _bad_tag(node, pos)
     try:

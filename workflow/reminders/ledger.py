@@ -234,6 +234,11 @@ class Ledger:
         self.event(db, now, "withdrawn", f"{msgid}: thư chưa gửi được đã hủy vì kế hoạch đổi{again}",
                    plan=rows[0]["plan"], unit=rows[0]["unit"])
 
+    def calendars(self, plan: str) -> dict[str, bytes]:
+        """Every unit's calendar of ``plan`` (unit -> .ics bytes)."""
+        return {r["unit"]: bytes(r["ics"]) for r in self.db.execute(
+            "SELECT unit, ics FROM calendars WHERE plan=?", (plan,))}
+
     def calendar(self, plan: str, unit: str) -> bytes | None:
         row = self.db.execute("SELECT ics FROM calendars WHERE plan=? AND unit=?",
                               (plan, unit)).fetchone()
@@ -341,12 +346,34 @@ class Ledger:
             db.execute("UPDATE attempts SET finished_at=?, result='ok', error=? WHERE id=?", (now, note, aid))
             return self._begin(db, then, transport, now) if then is not None else None
 
+    def begin_many(self, mids: list[int], transport: str, now: int) -> list[int]:
+        """:meth:`begin` for several messages in one commit; their attempt ids."""
+        with self.tx() as db:
+            return [self._begin(db, mid, transport, now) for mid in mids]
+
+    def finish_many(self, sent: list[tuple[int, int, str | None]],
+                    failed: list[tuple[int, int, str, int]], now: int) -> None:
+        """:meth:`sent` for each (message, attempt, note) and :meth:`failed_attempt` for each
+        (message, attempt, error, next try), in one commit."""
+        with self.tx() as db:
+            db.executemany("UPDATE messages SET state='sent', sent_at=?, next_try_at=NULL WHERE id=?",
+                           [(now, mid) for mid, _, _ in sent])
+            db.executemany("UPDATE reminders SET state='sent', updated_at=? WHERE message_id=?",
+                           [(now, mid) for mid, _, _ in sent])
+            db.executemany("UPDATE attempts SET finished_at=?, result='ok', error=? WHERE id=?",
+                           [(now, note, aid) for _, aid, note in sent])
+            for mid, aid, error, next_try in failed:
+                self._failed(db, mid, aid, now, error, next_try)
+
     def failed_attempt(self, mid: int, aid: int, now: int, error: str, next_try: int) -> None:
         with self.tx() as db:
-            db.execute("UPDATE messages SET state='retry', next_try_at=? WHERE id=?", (next_try, mid))
-            db.execute("UPDATE reminders SET state='queued', updated_at=? WHERE message_id=?", (now, mid))
-            db.execute("UPDATE attempts SET finished_at=?, result='error', error=? WHERE id=?",
-                       (now, error, aid))
+            self._failed(db, mid, aid, now, error, next_try)
+
+    def _failed(self, db, mid: int, aid: int, now: int, error: str, next_try: int) -> None:
+        db.execute("UPDATE messages SET state='retry', next_try_at=? WHERE id=?", (next_try, mid))
+        db.execute("UPDATE reminders SET state='queued', updated_at=? WHERE message_id=?", (now, mid))
+        db.execute("UPDATE attempts SET finished_at=?, result='error', error=? WHERE id=?",
+                   (now, error, aid))
 
     def defer(self, mid: int, now: int, next_try: int, why: str) -> None:
         """Put off a message not tried because the server is unreachable (no attempt row)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from ..documents.vnformat import doc_date
 from ..errors import Problem
 from ..plan.loader import LoadedPlan
 from ..plan.obligations import Obligation, obligations
@@ -68,8 +69,6 @@ def plan_key(lp: LoadedPlan) -> str:
 
 def plan_reference(lp: LoadedPlan) -> str:
     """'Kế hoạch số 12/KH-BCĐ ngày 05/02/2024 của … về …' as the mails quote it."""
-    from ..documents.vnformat import doc_date
-
     d = lp.plan.document
     number = (d.number or "").strip() or "…"
     when = doc_date(d.date.day, d.date.month, d.date.year).replace("\u00a0" * 6, "…")

@@ -115,6 +115,7 @@ class Scheduler:
 
     def start(self) -> dict:
         global _current
+        # APScheduler and SQLAlchemy (~0.1 s): only for the processes that serve reminders
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
         from apscheduler.schedulers.background import BackgroundScheduler
 

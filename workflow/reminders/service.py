@@ -139,6 +139,7 @@ class SyncResult:
 
 def _calendars(lp: LoadedPlan, units: set[str]) -> dict[str, bytes]:
     try:
+        # the calendars (their modules, icalendar when written): only for a sync, not for run-due
         from ..calendars import unit_calendar_bytes
     except ImportError:  # the calendar stage is not installed: mails go without .ics
         return {}
@@ -265,8 +266,14 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
             k = (r["plan"], r["unit"], r["recipients"]) if s.reminders.digest else (r["id"],)
             groups.setdefault(k, []).append(r)
         batch = []
+        refs: dict[str, str] = {}                     # plan -> its reference, read once
+        calendars: dict[str, dict[str, bytes]] = {}   # plan -> unit -> .ics, read once
         for rows in groups.values():
             first = rows[0]
+            plan = first["plan"]
+            if plan not in refs:
+                refs[plan] = ledger.plan_ref(plan)
+                calendars[plan] = ledger.calendars(plan)
             keys = [r["key"] for r in rows]
             late = any(datetime.fromtimestamp(r["due_at"], s.tz).date() < today for r in rows)
             msgid = mail.message_id(keys, s.sender.address)
@@ -274,8 +281,7 @@ def run_due(*, db: str | Path = DEFAULT_DB, settings=None, now: datetime | None 
             subj, raw = mail.compose(
                 rows, unit_id=first["unit"], unit_label=first["unit_label"],
                 recipients=recipients, today=today, late=late, settings=s,
-                plan_ref=ledger.plan_ref(first["plan"]),
-                ics=ledger.calendar(first["plan"], first["unit"]), msgid=msgid, now=when,
+                plan_ref=refs[plan], ics=calendars[plan].get(first["unit"]), msgid=msgid, now=when,
                 link=links(first["plan"], first["unit"]) if links else None)
             batch.append((rows, msgid, subj, raw, late))
         if batch:
@@ -300,6 +306,9 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult,
     transport = transport or make_transport(s)
     res.transport = transport.name
     try:
+        if getattr(transport, "idempotent", False) and hasattr(transport, "send_many"):
+            _send_chunks(ledger, s, t, transport, todo, res, stop)
+            return
         down: str | None = None
         aid = None  # attempt already begun for the current message (by the previous commit)
         for i, m in enumerate(todo):
@@ -336,6 +345,37 @@ def _send_all(ledger: Ledger, s: Settings, t: int, transport, res: RunResult,
     finally:
         if own:
             transport.close()
+
+
+CHUNK = 256  # outbox mails written, made durable and recorded together
+
+
+def _send_chunks(ledger: Ledger, s: Settings, t: int, transport, todo, res: RunResult,
+                 stop: Callable[[], bool]) -> None:
+    """The outbox way: it writes each Message-ID once whatever the ledger remembers, so a
+    chunk of mails is begun in one commit, written and flushed to disk together, and recorded
+    sent in one commit. A kill in between leaves the chunk "in doubt": the next run sends it
+    again and the outbox, finding the files, writes nothing twice. ``stop`` is asked before
+    each chunk (the chunk in flight is finished)."""
+    for start in range(0, len(todo), CHUNK):
+        if stop():  # asked to stop: the rest wait, queued, for next time
+            break
+        chunk = todo[start:start + CHUNK]
+        aids = ledger.begin_many([m["id"] for m in chunk], transport.name, t)
+        results = transport.send_many([(bytes(m["raw"]), m["msgid"]) for m in chunk])
+        sent, failed = [], []
+        for m, aid, r in zip(chunk, aids, results):
+            info = {"unit": m["unit"], "subject": m["subject"], "msgid": m["msgid"],
+                    "recipients": json.loads(m["recipients"]), "late": bool(m["late"])}
+            if isinstance(r, SendError):
+                nxt = t + _backoff(s, m["attempts"] + 1)
+                failed.append((m["id"], aid, str(r), nxt))
+                res.failed.append({**info, "error": str(r), "attempted": True,
+                                   "next_try": datetime.fromtimestamp(nxt, s.tz).isoformat()})
+            else:
+                sent.append((m["id"], aid, r))
+                res.sent.append({**info, "note": r})
+        ledger.finish_many(sent, failed, t)
 
 
 # --- remind log ----------------------------------------------------------------------------

@@ -41,23 +41,35 @@ class MaildirTransport:
     """Write into a Maildir outbox (``new/``), once per Message-ID.
 
     The file name is derived from the Message-ID, so a resend after a crash finds the file
-    already there and writes nothing: for the outbox, delivery is exactly once.
+    already there and writes nothing: for the outbox, delivery is exactly once whatever the
+    ledger remembers (``idempotent``: mails may be written and recorded a chunk at a time).
     """
 
     name = "maildir"
+    idempotent = True
 
     def __init__(self, path: str | Path):
-        import mailbox
+        import mailbox  # the email package behind it: only for a run that delivers
 
         self.path = Path(path)
         mailbox.Maildir(str(self.path), create=True)  # cur/ new/ tmp/
+        self._cur: tuple[int, set[str]] | None = None  # (cur/'s mtime, names in it)
 
     def _name(self, msgid: str) -> str:
         return "kehoach-" + hashlib.sha256(msgid.encode()).hexdigest()[:32]
 
+    def _in_cur(self, name: str) -> bool:
+        """Whether a mail program has moved the message to ``cur/`` (named ``name:2,FLAGS``).
+        The folder is listed again only when it changed, not for every message."""
+        cur = self.path / "cur"
+        stamp = cur.stat().st_mtime_ns
+        if self._cur is None or self._cur[0] != stamp:
+            self._cur = (stamp, {entry.split(":", 1)[0] for entry in os.listdir(cur)})
+        return name in self._cur[1]
+
     def send(self, raw: bytes, *, msgid: str, sender: str, recipients: list[str]) -> str | None:
         name = self._name(msgid)
-        if (self.path / "new" / name).exists() or any((self.path / "cur").glob(name + ":*")):
+        if (self.path / "new" / name).exists() or self._in_cur(name):
             return "đã có trong hộp thư đi (không ghi lại)"
         tmp = self.path / "tmp" / f"{name}.{os.getpid()}"
         try:
@@ -70,8 +82,76 @@ class MaildirTransport:
             raise SendError(f"không ghi được vào hộp thư đi {self.path}: {e.strerror}") from None
         return None
 
+    def send_many(self, mails: list[tuple[bytes, str]]) -> list[str | None | SendError]:
+        """Write several (raw, Message-ID) at once: each file written, then all made durable
+        together (their data, then the folder's entries), then in place. Per mail, what
+        :meth:`send` would return, or the :class:`SendError` it would raise."""
+        out: list = []
+        written: list[tuple[int, Path, Path]] = []  # (index, temp file, final name)
+        for raw, msgid in mails:
+            name = self._name(msgid)
+            if (self.path / "new" / name).exists() or self._in_cur(name):
+                out.append("đã có trong hộp thư đi (không ghi lại)")
+                continue
+            tmp = self.path / "tmp" / f"{name}.{os.getpid()}"
+            try:
+                with open(tmp, "wb") as f:
+                    f.write(raw)
+                written.append((len(out), tmp, self.path / "new" / name))
+                out.append(None)
+            except OSError as e:
+                out.append(SendError(f"không ghi được vào hộp thư đi {self.path}: {e.strerror}"))
+        # Every file flushed to disk, several at once: the file system commits concurrent
+        # flushes together (one disk flush for many), where one after another each waits.
+        from concurrent.futures import ThreadPoolExecutor  # only when mail is written
+
+        with ThreadPoolExecutor(max_workers=FLUSHERS) as pool:
+            for (i, _, _), error in zip(written, pool.map(_fsync_file, [t for _, t, _ in written])):
+                if error is not None:
+                    out[i] = SendError(f"không ghi được vào hộp thư đi {self.path}: {error}")
+        for i, tmp, final in written:
+            if out[i] is None:
+                try:
+                    os.replace(tmp, final)
+                except OSError as e:
+                    out[i] = SendError(f"không ghi được vào hộp thư đi {self.path}: {e.strerror}")
+        if written:
+            _fsync_dir(self.path / "new")  # the names in new/ survive a power cut too
+        return out
+
     def close(self) -> None:
         pass
+
+
+FLUSHERS = 8  # files flushed at once
+
+
+def _fsync_file(path: Path) -> str | None:
+    """Flush ``path`` to disk; None, or why it failed."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        return e.strerror or str(e)
+    return None
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a folder to flush it
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext:
@@ -86,6 +166,7 @@ class SmtpTransport:
     name = "smtp"
 
     def __init__(self, settings: Settings, password: str | None):
+        # yagmail (and smtplib's TLS): only when mail goes to a server
         import yagmail
 
         s = settings.smtp

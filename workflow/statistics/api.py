@@ -10,11 +10,18 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..documents.context import document_context, recipients_context, signer_context
+from ..documents.templates import find_template
 from ..errors import InputError, Problem, UsageError
+from ..plan.loader import load_plan
+from ..plan.models import DocDate, Document
 from .criteria import load_criteria, show_rows
 from .evaluate import Evaluation, evaluate
 from .figures import fold, load_figures
+from .meta import load_meta
 from .vn import in_sentence, kind_of
+from .workbook import write_entry_template as write_workbook_template
+from .workbook import write_results
 
 REPORT_TEMPLATE = "baocao/bao-cao-pcgd-xmc.docx"
 DEFAULT_CRITERIA = "nd20-2014"
@@ -38,12 +45,10 @@ def evaluate_file(data: str | Path, *, criteria: str = DEFAULT_CRITERIA,
 
 def write_entry_template(target: str | Path, *, criteria: str = DEFAULT_CRITERIA) -> Path:
     """Write the blank .xlsx entry workbook for a criteria set; returns its path."""
-    from .workbook import write_entry_template as write
-
     target = Path(target)
     if target.suffix.lower() != ".xlsx":
         raise UsageError(Problem(file=str(target), field="-o", message="tệp mẫu nhập liệu phải có đuôi .xlsx"))
-    return write(target, load_criteria(criteria))
+    return write_workbook_template(target, load_criteria(criteria))
 
 
 @dataclass
@@ -64,19 +69,14 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
 
     Raises :class:`InputError` for any bad input (nothing is written then).
     """
-    from ..documents.context import document_context, recipients_context, signer_context
-    from ..documents.templates import find_template
-    from ..plan.models import DocDate, Document
+    # the report's modules load python-docx (~50 ms): not for `kehoach evaluate`
     from . import report as rpt
-    from .meta import load_meta
 
     if plan is None and meta is None:
         raise UsageError(Problem(file="<dòng lệnh>", field="--plan/--meta",
                                  message="cần --plan KẾ_HOẠCH.yaml hoặc --meta META.yaml cho phần đầu văn bản"))
     lp = None
     if plan is not None:
-        from ..plan.loader import load_plan
-
         lp = load_plan(plan)
     m = load_meta(meta) if meta is not None else None
     year = m.year if m else lp.year
@@ -126,6 +126,7 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
     with tempfile.TemporaryDirectory(prefix="kehoach-charts-") as tmp:
         chart_files = {}
         if charts:
+            # loads python-docx too (and matplotlib when drawing): only for charts
             from .charts import MAX_UNITS, programme_charts
 
             for p in cs.programmes:
@@ -147,14 +148,13 @@ def build_report(data: str | Path, *, plan: str | Path | None = None, meta: str 
             "annexes": rpt.annexes(ev, nar, doc_ref),
         }
         docx = out / f"bao-cao-pcgd-xmc-{year}.docx"
+        # docxtpl: only when the report is written
         from .report_docx import render_report
 
         render_report(tpl_path, ctx, docx, chart_files=chart_files,
                       body=lambda images: rpt.body(ev, nar, previous=prev, year=year, charts=images))
     res.outputs.append(("bao-cao", docx))
     if xlsx:
-        from .workbook import write_results
-
         res.outputs.append(("bang-danh-gia", write_results(out / f"ket-qua-danh-gia-{year}.xlsx", ev)))
     return res
 

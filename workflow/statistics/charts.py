@@ -62,9 +62,11 @@ def programme_figures(ev: Evaluation, p: Programme) -> list:
     if not any(r is not None for _, rates, _, _ in panels for r in rates):
         return []
 
+    # matplotlib (~0.3 s to import): only when charts are drawn
     import matplotlib
 
     matplotlib.use("Agg")
+    # matplotlib (~0.3 s to import): only when charts are drawn
     from matplotlib import pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -148,6 +150,7 @@ def _draw(p, units, panels, layout, plt, Line2D, Patch, blended_transform_factor
 def programme_charts(ev: Evaluation, p: Programme, folder: Path) -> list[Path]:
     """Write programme ``p``'s charts as PNGs <id>-1.png, … in ``folder``; [] when there is
     nothing to draw."""
+    # matplotlib (~0.3 s to import): only when charts are drawn
     from matplotlib import pyplot as plt
 
     out = []

@@ -22,7 +22,7 @@ from ..plan.loader import validate_model
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # see plan.models.Model
 
 
 def _as_list(v):

@@ -10,12 +10,15 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError, Problem, ProblemList
+from ..plan import yamlsource
 from .criteria import CriteriaSet
 
 UNIT, PARENT, DBKK = "don_vi", "cap_tren", "dbkk"
@@ -117,40 +120,70 @@ def load_figures(path: str | Path, cs: CriteriaSet) -> Figures:
     units: list[UnitFigures] = []
     seen: dict[str, int] = {}
     pos_of = {cid: i for i, cid in cols.items()}
+    # each column's reader, decided once: (position, id, "unit" | "parent" | "dbkk" | "flag" | "count")
+    plan = [(i, cid, "unit" if cid == UNIT else "parent" if cid == PARENT else "dbkk" if cid == DBKK
+             else "flag" if cs.columns[cid].kind == "flag" else "count") for i, cid in cols.items()]
+    limits = [(lim, lim.parts[0] if len(lim.parts) == 1 else None, lim.whole) for lim in cs.limits]
+    counts = [(i, cid) for i, cid, kind in plan if kind == "count"]
+    others = [x for x in plan if x[2] != "count"]
+    count_ids = [cid for _, cid in counts]
+    pick = operator.itemgetter(*[i for i, _ in counts]) if len(counts) > 1 else None
+    last = max((i for i, _ in counts), default=-1)
     for line, row in rows:
         if all(c is None or str(c).strip() == "" for c in row):
             continue
         values: dict[str, int | None] = {}
         unit, parent, dbkk = "", "", False
-        for i, cid in cols.items():
-            raw = row[i] if i < len(row) else None
-            if cid == UNIT:
-                unit = _text(raw)
-                if not unit:
-                    problems.add(cells.problem(line, i, "thiếu tên đơn vị"))
-            elif cid == PARENT:
-                parent = _text(raw)
-            elif cid == DBKK or cs.columns[cid].kind == "flag":
-                flag = _flag(raw)
-                if flag is None:
-                    problems.add(cells.problem(line, i, f"'{raw}' không phải 1/0 (có/không)"))
-                elif cid == DBKK:
-                    dbkk = flag
-                else:
-                    values[cid] = int(flag) if _text(raw) else None
-            else:
+        width = len(row)
+        todo = plan
+        if pick is not None and width > last:
+            picked = pick(row)
+            if _all_digits(picked):  # the usual row: every count a plain number, read at once
+                values = dict(zip(count_ids, map(int, picked)))
+                todo = others
+        for i, cid, kind in todo:
+            raw = row[i] if i < width else None
+            if kind == "count":
+                if type(raw) is str and raw.isascii() and raw.isdigit():  # the usual cell
+                    values[cid] = int(raw)
+                    continue
                 num, err = _count(raw)
                 if err:
                     problems.add(cells.problem(line, i, err))
                 values[cid] = num
+            elif kind == "unit":
+                unit = _text(raw)
+                if not unit:
+                    problems.add(cells.problem(line, i, "thiếu tên đơn vị"))
+            elif kind == "parent":
+                parent = _text(raw)
+            elif raw == "1" or raw == "0":  # the usual flag cell
+                if kind == "dbkk":
+                    dbkk = raw == "1"
+                else:
+                    values[cid] = int(raw)
+            else:
+                flag = _flag(raw)
+                if flag is None:
+                    problems.add(cells.problem(line, i, f"'{raw}' không phải 1/0 (có/không)"))
+                elif kind == "dbkk":
+                    dbkk = flag
+                else:
+                    values[cid] = int(flag) if _text(raw) else None
         if unit:
             if unit in seen:
                 problems.add(cells.problem(line, pos_of[UNIT], f"đơn vị '{unit}' trùng với dòng {seen[unit]}"))
             seen[unit] = line
-        for lim in cs.limits:
+        for lim, first, whole_id in limits:
+            whole = values.get(whole_id)
+            if whole is None:
+                continue
+            if first is not None:  # one part: the usual limit
+                part = values.get(first)
+                if part is None or part <= whole:
+                    continue
             parts = [values.get(p) for p in lim.parts]
-            whole = values.get(lim.whole)
-            if whole is None or any(v is None for v in parts):
+            if None in parts:
                 continue
             if sum(parts) > whole:
                 # the first part's cell carries the message; the other parts and the whole by reference
@@ -179,6 +212,7 @@ class _Cells:
     headers: list[str]             # header text as written in the file, by position
 
     def _cell(self, line: int, i: int) -> str:
+        # openpyxl: loaded by then (the figures came from a workbook)
         from openpyxl.utils import get_column_letter
 
         return f"{get_column_letter(i + 1)}{line}"
@@ -214,12 +248,36 @@ def _flag(v) -> bool | None:
         return v
     if isinstance(v, (int, float)) and v in (0, 1):
         return bool(v)
+    if isinstance(v, str):
+        return _flag_text(v)
+    return _flag_text(_text(v))
+
+
+@lru_cache(maxsize=256)
+def _flag_text(v: str) -> bool | None:
+    """A flag cell's text (a column holds the same few words thousands of times)."""
     s = fold(_text(v)).replace("_", " ")
     if s in TRUE_WORDS:
         return True
     if s in FALSE_WORDS:
         return False
     return None
+
+
+def _all_digits(cells: tuple) -> bool:
+    """Every cell a non-empty string of ASCII digits (checked by str's own C loops)."""
+    try:
+        joined = ",".join(cells)
+    except TypeError:  # not all strings (a workbook's numbers): read cell by cell
+        return False
+    # a comma of the cells' own ("12,5") or an empty cell would show in the count of commas
+    return (joined.isascii() and joined.replace(",", "").isdigit()
+            and joined.count(",") == len(cells) - 1
+            and ",," not in joined and joined[:1] != "," and joined[-1:] != ",")
+
+
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
+_WHOLE = re.compile(r"-?\d+")
 
 
 def _count(v) -> tuple[int | None, str | None]:
@@ -236,9 +294,9 @@ def _count(v) -> tuple[int | None, str | None]:
         n = v
     else:
         s = str(v).strip().replace("\u00a0", "").replace(" ", "")
-        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", s):
+        if _THOUSANDS.fullmatch(s):
             s = s.replace(".", "")
-        if not re.fullmatch(r"-?\d+", s):
+        if not _WHOLE.fullmatch(s):
             return None, f"'{v}' không phải số nguyên"
         n = int(s)
     if n < 0:
@@ -270,6 +328,7 @@ def _read_csv(path: Path):
 
 
 def _read_xlsx(path: Path):
+    # openpyxl (~0.1 s to import): only for a workbook, not for CSV or YAML
     from openpyxl import load_workbook
 
     try:
@@ -298,8 +357,6 @@ def _read_xlsx(path: Path):
 
 def _read_yaml(path: Path):
     """``sample: true`` and ``units: [{don_vi: …, mn5_tong: …}, …]``."""
-    from ..plan import yamlsource
-
     data, pos = yamlsource.load(path)
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise InputError(pos.problem((), "tệp YAML số liệu cần khóa 'units:' là danh sách các đơn vị"))

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx.shared import Mm
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import TemplateError
+
+from ..documents.builders.baocao import ANNEX_BREAK_STYLE
+from ..documents.gridtable import grid_table, paragraphs_in_style, replace_marker, set_orientations
+from ..documents.jinja import jinja_env
 from ..errors import InputError, Problem
+from ..safeio import atomic_path
+from .annex import LANDSCAPE_MM, PORTRAIT_MM
 
 CHART_WIDTH_MM = 160.0                  # the width charts are inserted at (text width 165 mm)
 
@@ -17,13 +27,6 @@ def render_report(template: Path, ctx: dict, target: Path, *, chart_files: dict,
     DocxTemplate instance; ``chart_files`` maps a programme to its PNGs) and the annex tables. Autoescaped, None-safe, atomic.
 
     Raises :class:`InputError` when the template does not render."""
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import TemplateError
-
-    from ..documents.jinja import jinja_env
-    from ..safeio import atomic_path
-
     tpl = DocxTemplate(str(template))
     images = {pid: [InlineImage(tpl, str(f), width=Mm(CHART_WIDTH_MM)) for f in files]
               for pid, files in chart_files.items()}
@@ -43,17 +46,6 @@ def lay_out_annexes(doc, annexes: list[dict]) -> None:
     """Write each annex's table at its marker paragraph; turn the page to landscape for the
     annexes that need it (and back). A user template without a marker gets no table there
     rather than a broken document."""
-    from docx.shared import Mm
-
-    from ..documents.builders.baocao import ANNEX_BREAK_STYLE
-    from ..documents.gridtable import (
-        grid_table,
-        paragraphs_in_style,
-        replace_marker,
-        set_orientations,
-    )
-    from .annex import LANDSCAPE_MM, PORTRAIT_MM
-
     breaks = paragraphs_in_style(doc, ANNEX_BREAK_STYLE)
     starts = []
     for i, a in enumerate(annexes):
@@ -76,8 +68,6 @@ def lay_out_annexes(doc, annexes: list[dict]) -> None:
 
 def _rule_after(brk):
     """The 'KH Rule' paragraph of the annex heading that follows the break paragraph."""
-    from docx.text.paragraph import Paragraph
-
     el = brk._p.getnext()
     for _ in range(6):
         if el is None or el.tag.rsplit("}", 1)[-1] != "p":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 from ..documents.vnformat import number
 
@@ -27,15 +28,22 @@ def pct(rate: Fraction, decimals: int = 2, *, thresholds=()) -> str:
 
     On integers only (a report prints tens of thousands of rates): num/den shown as v/10^d %."""
     rate = Fraction(rate)
-    num, den = rate.numerator, rate.denominator
-    limits = [(t.numerator, t.denominator) for t in
-              (x if isinstance(x, Fraction) else Fraction(x) for x in thresholds)] + [(1, 1)]
+    return pct_of(rate.numerator, rate.denominator, decimals, thresholds=tuple(thresholds))
+
+
+def pct_of(num: int, den: int, decimals: int = 2, *, thresholds: tuple = ()) -> str:
+    """:func:`pct` of ``num``/``den`` (den > 0), without making a Fraction of it."""
+    limits = _limits(tuple((t.numerator, t.denominator) if isinstance(t, Fraction) else t
+                           for t in thresholds))
     d = decimals
     while True:
         scale = 10**d
         v = (2 * num * 100 * scale + den) // (2 * den)      # half up (rates are ≥ 0)
         # shown ≥ p/q  ⇔  v·q ≥ p·100·10^d;  rate ≥ p/q  ⇔  num·q ≥ p·den
-        if all((v * q >= p * 100 * scale) == (num * q >= p * den) for p, q in limits):
+        for p, q in limits:
+            if (v * q >= p * 100 * scale) != (num * q >= p * den):
+                break
+        else:
             break
         d += 1
     whole, frac = divmod(v, scale)
@@ -45,9 +53,27 @@ def pct(rate: Fraction, decimals: int = 2, *, thresholds=()) -> str:
     return text + "%"
 
 
+@lru_cache(maxsize=256)
+def _limits(thresholds: tuple) -> tuple[tuple[int, int], ...]:
+    """(p, q) of each threshold (given as (p, q) or a number), and of 100%. Keyed by
+    integers: a Fraction's hash is slow, and a report asks for tens of thousands of rates."""
+    out = []
+    for t in thresholds:
+        f = Fraction(*t) if isinstance(t, tuple) else Fraction(t)
+        out.append((f.numerator, f.denominator))
+    return tuple(out) + ((1, 1),)
+
+
 def threshold(f: Fraction) -> str:
     """Fraction(95, 100) -> '95%'; Fraction(995, 1000) -> '99,5%' (exact, no trailing zeros)."""
-    v = f * 100
+    if not isinstance(f, Fraction):
+        f = Fraction(f)
+    return _threshold(f.numerator, f.denominator)
+
+
+@lru_cache(maxsize=256)
+def _threshold(p: int, q: int) -> str:
+    v = Fraction(p, q) * 100
     if v.denominator == 1:
         return f"{v.numerator}%"
     s = f"{float(v):.4f}".rstrip("0").rstrip(".")
@@ -58,7 +84,7 @@ def figure(num: int, den: int, *, thresholds=()) -> str:
     """'12.880/12.882, đạt 99,98%' (see :func:`pct` for ``thresholds``)."""
     if den == 0:
         return f"{number(num)}/0"
-    return f"{number(num)}/{number(den)}, đạt {pct(Fraction(num, den), thresholds=thresholds)}"
+    return f"{number(num)}/{number(den)}, đạt {pct_of(num, den, thresholds=tuple(thresholds))}"
 
 
 def share(reached: int, total: int, *, thresholds=()) -> str:
@@ -77,6 +103,7 @@ def required(f: Fraction) -> str:
 KINDS = ("thị trấn", "thị xã", "thành phố", "đặc khu", "phường", "xã", "quận", "huyện", "tỉnh")
 
 
+@lru_cache(maxsize=4096)
 def kind_of(name: str) -> str:
     """'Xã Hồng Hà' -> 'xã'; 'Thị Trấn Tây Đằng' -> 'thị trấn'; '' when the name has no kind."""
     low = " ".join(name.split()).lower()

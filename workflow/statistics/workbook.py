@@ -25,6 +25,7 @@ def write_entry_template(target: Path, cs: CriteriaSet) -> Path:
 
     The file reads back with :func:`~workflow.statistics.figures.load_figures`.
     """
+    # openpyxl (~0.1 s to import): only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -86,6 +87,7 @@ def write_entry_template(target: Path, cs: CriteriaSet) -> Path:
 
 def write_results(target: Path, ev: Evaluation) -> Path:
     """The evaluated tables: a summary sheet and one sheet per programme."""
+    # openpyxl (~0.1 s to import): only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -102,26 +104,31 @@ def write_results(target: Path, ev: Evaluation) -> Path:
     if ev.figures.sample:
         ws.append([])
         ws.append(["Số liệu mẫu: không dùng để báo cáo chính thức."])
+    verdict = {True: "đạt", False: "chưa đạt", None: "chưa đánh giá"}
     for p in cs.programmes:
         sh = wb.create_sheet(p.id)
         sh.column_dimensions["A"].width = 26
         sh.column_dimensions["E"].width = 60
         sh.append(_bold(["Đơn vị", "ĐBKK", "Mức", "Tiêu chí", "Nội dung", "Tử số", "Mẫu số", "Tỷ lệ (%)",
                          "Ngưỡng (%)", "Kết quả", "Căn cứ"], sh, bold))
+        append = sh.append
         for u in ev.units:
+            mark = "x" if u.unit.dbkk else ""
             for ch in u.checks:
                 if ch.programme != p.id:
                     continue
-                rate = ch.rate
-                sh.append([u.name, "x" if u.unit.dbkk else "", ch.level, ch.id, ch.text, ch.num, ch.den,
-                           None if rate is None else float(rate * 100), float(ch.threshold * 100),
-                           {True: "đạt", False: "chưa đạt", None: "chưa đánh giá"}[ch.met], ch.article])
+                num, den, thr = ch.num, ch.den, ch.threshold
+                # num·100/den on integers: the float of the exact rate, as float(rate * 100)
+                rate = num * 100 / den if num is not None and den else None
+                append([u.name, mark, ch.level, ch.id, ch.text, num, den, rate,
+                        thr.numerator * 100 / thr.denominator, verdict[ch.met], ch.article])
     with atomic_path(target) as tmp:
         wb.save(tmp)
     return target
 
 
 def _bold(values, ws, font):
+    # openpyxl: loaded by then (a workbook is being written)
     from openpyxl.cell import WriteOnlyCell
 
     out = []

@@ -43,9 +43,9 @@ def __getattr__(name: str):
     # the types (reminders import Period) pays for none of it, and importing the package
     # costs no more than the single module it was split from.
     if name == "read_phrase":
-        from .read import read_phrase as value
+        from .read import read_phrase as value  # the parser: see above
     elif name == "find_phrases":
-        from .find import find_phrases as value
+        from .find import find_phrases as value  # the parser: see above
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .model import Period, PhraseError, Reading, SchoolCalendar
 from .parser import Parser
@@ -211,6 +212,13 @@ def read_phrase(text: str, *, year: int, school: SchoolCalendar | None = None) -
         raise TypeError("text must be a str")
     if isinstance(year, bool) or not isinstance(year, int):
         raise TypeError("year must be an int")
+    return _read(text, year, school)
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str, year: int, school: SchoolCalendar | None) -> Reading:
+    """The reading of a phrase, made once: plans say "tháng 10/2024" again and again, and a
+    Reading is immutable (a phrase that cannot be read raises, and is read again next time)."""
     norm = unicodedata.normalize("NFC", text)
     a, b = core_bounds(norm)
     return read_tokens(tokenize(norm[a:b]), Ctx(text, school), year)
