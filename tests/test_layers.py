@@ -128,9 +128,6 @@ def test_progress_reads_only_the_plan_model(graph):
     assert wrong == []
 
 
-# Modules whose function-level imports are left to the issue-14 merge (worked on in
-# parallel); remove from this set once they carry their comments.
-LAZY_IMPORTS_PENDING = ("workflow/web/", "workflow/workspace/")
 # commands/*_cmds.py may say it once for the whole module, in a comment line of its own
 COMMAND_MODULE_NOTE = "imports what it uses inside its body"
 
@@ -141,8 +138,6 @@ def _uncommented_function_imports(package: Path = PACKAGE) -> list[str]:
     found = []
     for f in sorted(package.rglob("*.py")):
         rel = f.relative_to(package.parent).as_posix()
-        if rel.startswith(LAZY_IMPORTS_PENDING):
-            continue
         text = f.read_text(encoding="utf-8")
         lines = text.splitlines()
         if (rel.startswith("workflow/commands/") and rel.endswith("_cmds.py")

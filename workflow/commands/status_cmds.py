@@ -10,6 +10,9 @@ import click
 from ..errors import Problem, UsageError
 from .common import CONTEXT, echo_json
 
+# Each command imports what it uses inside its body: `kehoach --help` and the other
+# commands of this module load none of it (cli.py imports a module for its commands).
+
 PATH = click.Path(path_type=Path)
 
 

@@ -15,6 +15,7 @@ QR_MM = 32
 
 def qr_png(text: str) -> bytes:
     """``text`` as a PNG QR code (error correction M, a quiet zone of 4 modules)."""
+    # a heavy library: loaded only when this runs
     import segno
 
     buf = io.BytesIO()
@@ -26,6 +27,7 @@ def add_qr(docx: Path, text: str) -> Path:
     """Insert the QR code of ``text`` after the paragraph of ``docx`` that says ``text``
     (centred, as an address on its own line); the document is rewritten in one piece.
     Raises ValueError when no paragraph says ``text`` (the caller put it there)."""
+    # a heavy library: loaded only when this runs
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement

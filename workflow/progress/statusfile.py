@@ -10,6 +10,7 @@ store's history with the file's name.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,8 +22,8 @@ from .store import Store
 
 def _scalar(v: str) -> str:
     """A YAML flow scalar: plain when it reads back as the same string, else quoted."""
-    import json
 
+    # a heavy library: loaded only when this runs
     import yaml
 
     try:

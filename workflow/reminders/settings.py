@@ -12,6 +12,7 @@ import os
 import re
 from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -150,7 +151,6 @@ class Web(Model):
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, v: str | None) -> str | None:
-        from urllib.parse import urlsplit
 
         if not v:
             return None

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from email import message_from_bytes
+from email.header import Header
+from email.policy import compat32
 
 from ..errors import InputError, Problem
 from . import mail
@@ -57,9 +60,6 @@ def send_trial(*, plan, status, unit: str, to: str, settings=None, today: date |
 
 def _marked(raw: bytes, subject: str) -> tuple[str, bytes]:
     """The mail with "[Thư thử]" before its subject (the same bytes otherwise)."""
-    from email import message_from_bytes
-    from email.header import Header
-    from email.policy import compat32
 
     msg = message_from_bytes(raw, policy=compat32)
     subject = f"[Thư thử] {subject}"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .criteria import standard
+from .evaluate import level_name
+from .vn import kinds_word, pct, threshold
+
 
 def parent_lines(p, cs, *, show_all: bool) -> list[str]:
     """'Huyện Đan Phượng (cấp huyện): PCGD MN5 chưa đạt; …' then one line per share rule:
     '    PCGD MN5 — 1/3 xã đạt chuẩn (33,33%), cần ≥ 90%: CHƯA ĐẠT' (all: 'cần 100%')."""
-    from .criteria import standard
-    from .evaluate import level_name
-    from .vn import kinds_word, pct, threshold
 
     tiers = [t.id for t in cs.hierarchy]
     names = {t.id: t.name for t in cs.hierarchy}

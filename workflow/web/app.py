@@ -8,6 +8,7 @@ to :data:`ROUTERS`. Library calls do the work; the routes only parse input and r
 
 from __future__ import annotations
 
+import importlib
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import KehoachError
 from ..workspace import Workspace
-from . import pages
+from ..workspace.feeds import Feeds
+from ..workspace.followup import FollowUp
+from . import logfilter, pages
 from .accounts import Accounts, Throttle
 from .security import BodyLimit, LoginGate, SecurityHeaders
 from .uploads import MAX_UPLOAD
@@ -36,7 +39,6 @@ SESSION_HOURS = 8
 
 @asynccontextmanager
 async def _lifespan(app):
-    from . import logfilter
 
     logfilter.install()  # again, once uvicorn has set up its loggers
     yield
@@ -49,11 +51,7 @@ def create_app(root: str | Path, *, local_url: str | None = None, scheduler=None
     settings name no ``web.public_url``); ``scheduler`` the reminder service running beside
     it, if any (:class:`~workflow.reminders.server.Scheduler`, started by the caller);
     ``now`` the follow-up's clock (``kehoach web --now``), or ``followup`` one made already."""
-    import importlib
 
-    from ..workspace.feeds import Feeds
-    from ..workspace.followup import FollowUp
-    from . import logfilter
 
     logfilter.install()
     ws = Workspace(root)

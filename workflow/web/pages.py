@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import escape
@@ -13,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from ..errors import KehoachError, os_reason
+from ..workspace import NotFound
 from .session import csrf_token, current_user
 
 log = logging.getLogger("kehoach.web")
@@ -53,7 +57,6 @@ def _stamp(t: int | None) -> str:
     if not t:
         return ""
     if _TZ is None:
-        from zoneinfo import ZoneInfo
 
         _TZ = ZoneInfo("Asia/Ho_Chi_Minh")
     return f"{datetime.fromtimestamp(t, _TZ):%H:%M ngày %d/%m/%Y}"
@@ -114,7 +117,6 @@ def _vi_detail(status: int, detail) -> str:
 
 
 async def on_kehoach_error(request: Request, exc: KehoachError):
-    from ..workspace import NotFound
 
     ws = request.app.state.ws
     problems = [ws_problem(ws, p) for p in exc.problems]
@@ -136,8 +138,6 @@ async def on_crash(request: Request, exc: Exception):
 
 def ws_problem(ws, p):
     """A problem with its file named relative to the workspace (as the user knows it)."""
-    from dataclasses import replace
-    from pathlib import Path
 
     if p.file and Path(p.file).is_absolute():
         return replace(p, file=ws.display(Path(p.file)))

@@ -10,13 +10,27 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..build import build
+from ..documents.amendment import draft_amendment as draft
+from ..documents.lint import lint_docx
+from ..documents.templates import user_dirs
 from ..errors import InputError, Problem
+from ..importer.api import import_plan
+from ..plan import yamlsource
+from ..plan.diff import diff_plans
+from ..plan.loader import load_plan
+from ..plan.rollover import roll_plan
+from ..plan.yamlsource import load
+from ..safeio import write_bytes, write_text
 from .folder import SAMPLE_PLAN, NotFound, Workspace, sample_dir
 from .history import History, plan_lock
+from .unit_letters import write_unit_letters
 
 OUTPUT_KINDS = {".docx": "Văn bản Word", ".pdf": "PDF", ".ics": "Lịch"}
 
@@ -33,14 +47,11 @@ def build_plan(ws: Workspace, name: str, *, pdf: bool = False, followup=None):
     """Build plan ``name`` into ``out/<name>/``; returns the build result. With the
     workspace's ``followup`` and ``web.public_url`` set, each unit's copy of the triển khai
     letter (its link as an address and a QR code) is written into ``out/<name>/don-vi/``."""
-    from ..build import build
-    from ..documents.templates import user_dirs
 
     path = ws.plan_path(name)
     with plan_lock(ws, name):
         res = build(path, out_dir=ws.out_dir(name), pdf=pdf)
         if followup is not None and followup.public_url:
-            from .unit_letters import write_unit_letters
 
             letters = write_unit_letters(followup, name,
                                          template_dirs=user_dirs(res.plan.path, res.plan.plan.templates))
@@ -75,7 +86,6 @@ def zip_outputs(ws: Workspace, name: str) -> bytes:
 
 def lint_outputs(ws: Workspace, name: str) -> dict[str, list]:
     """``kehoach lint`` findings of each .docx output, by its workspace path."""
-    from ..documents.lint import lint_docx
 
     return {o.rel: lint_docx(ws.path(o.rel)) for o in outputs(ws, name) if o.rel.endswith(".docx")}
 
@@ -96,7 +106,6 @@ def download_path(ws: Workspace, rel: str) -> Path:
 def load_version(ws: Workspace, name: str, n: int | None):
     """Version ``n`` (None: the file as it is now) loaded as a plan at the plan's own path,
     so that its ``units_file`` resolves as it does for the file."""
-    from ..plan.loader import load_plan
 
     path = ws.plan_path(name)
     text = ws.read(name)[0] if n is None else History(ws, name).text(n)
@@ -105,7 +114,6 @@ def load_version(ws: Workspace, name: str, n: int | None):
 
 def diff_versions(ws: Workspace, name: str, old: int, new: int | None):
     """``kehoach diff`` between two versions of a plan (``new`` None: the current file)."""
-    from ..plan.diff import diff_plans
 
     return diff_plans(load_version(ws, name, old), load_version(ws, name, new))
 
@@ -113,8 +121,6 @@ def diff_versions(ws: Workspace, name: str, old: int, new: int | None):
 def draft_amendment(ws: Workspace, name: str, old: int, new: int | None) -> Path:
     """The công văn "V/v điều chỉnh Kế hoạch …" for the changes from version ``old`` to
     ``new``, written into ``out/<name>/``. Raises :class:`InputError` when nothing changed."""
-    from ..documents.amendment import draft_amendment as draft
-    from ..documents.templates import user_dirs
 
     d = diff_versions(ws, name, old, new)
     if not d.changes:
@@ -129,7 +135,6 @@ def draft_amendment(ws: Workspace, name: str, old: int, new: int | None) -> Path
 
 def new_from_sample(ws: Workspace, *, year: int, name: str | None = None):
     """A new plan from the shipped sample, moved to ``year``; returns its name."""
-    from ..plan.rollover import roll_plan
 
     _year_ok(year)
     init_workspace_units(ws)
@@ -138,8 +143,6 @@ def new_from_sample(ws: Workspace, *, year: int, name: str | None = None):
     dest = ws.path("plans", target + ".yaml")
     if year == 2024:
         text = src.read_text(encoding="utf-8")
-        from ..plan.loader import load_plan
-        from ..safeio import write_text
 
         load_plan(dest, text=text)
         write_text(dest, text)
@@ -156,7 +159,6 @@ def new_from_sample(ws: Workspace, *, year: int, name: str | None = None):
 
 def init_workspace_units(ws: Workspace) -> None:
     """The sample's units directory, copied in if the workspace lacks it."""
-    from ..safeio import write_bytes
 
     target = ws.path("units", "ba-dinh.yaml")
     if not target.exists():
@@ -165,7 +167,6 @@ def init_workspace_units(ws: Workspace) -> None:
 
 def _sample_in(ws: Workspace) -> Path:
     """The sample plan as a hidden file inside plans/ (rollover reads its units from there)."""
-    from ..safeio import write_bytes
 
     p = ws.path("plans", f".mau-{SAMPLE_PLAN}.yaml")
     write_bytes(p, (sample_dir() / "plans" / f"{SAMPLE_PLAN}.yaml").read_bytes())
@@ -175,8 +176,6 @@ def _sample_in(ws: Workspace) -> Path:
 def roll_over(ws: Workspace, name: str, *, year: int | None = None):
     """``kehoach new --from`` plan ``name`` to ``year`` (default the next); returns
     (new name, RollResult)."""
-    from ..plan.rollover import roll_plan
-    from ..plan.yamlsource import load
 
     src = ws.plan_path(name)
     data, _ = load(src)
@@ -208,9 +207,7 @@ class Spot:
 def import_upload(ws: Workspace, filename: str, data: bytes, kind: str):
     """Import an uploaded Kế hoạch (``kind`` "docx" or "txt", already checked by content)
     into a new plan; returns (name, ImportResult, spots). Nothing is kept on failure."""
-    import tempfile
 
-    from ..importer.api import import_plan
 
     stem = re.sub(r"\.(docx|txt)$", "", Path(filename or "ke-hoach").name, flags=re.I)
     target = ws.free_name(_ascii(stem))
@@ -224,7 +221,6 @@ def import_upload(ws: Workspace, filename: str, data: bytes, kind: str):
 
 
 def _ascii(s: str) -> str:
-    import unicodedata
 
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
@@ -232,7 +228,6 @@ def _ascii(s: str) -> str:
 
 def review_spots(text: str) -> list[Spot]:
     """Each ``# ?`` line of an imported plan with the field path of the line it annotates."""
-    from ..plan import yamlsource
 
     try:
         data, pos = yamlsource.loads(text)

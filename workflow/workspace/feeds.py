@@ -17,9 +17,12 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from ..calendars.ics import calendar_bytes, collect, next_state
 from ..errors import Problem
+from ..manifest import read as read_manifest
 from ..safeio import write_text
 from .folder import NotFound
+from .followup import signature
 
 ALL = "tat-ca"
 
@@ -43,7 +46,6 @@ class Feeds:
     def feed(self, name: str, unit: str) -> Feed:
         """The calendar of ``unit`` (or ``tat-ca``) of plan ``name``; :class:`NotFound` for a
         unit without events."""
-        from .followup import signature
 
         lp = self.fu.followed(name)
         c = self.fu.collection(name)
@@ -71,8 +73,6 @@ class Feeds:
         return feeds[unit]
 
     def _build(self, name: str, lp) -> dict[str, Feed]:
-        from ..calendars.ics import calendar_bytes, collect, next_state
-        from ..manifest import read as read_manifest
 
         state_file = self.fu.ws.state / "lich" / f"{name}.json"
         previous = _read_json(state_file)

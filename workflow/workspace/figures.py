@@ -18,7 +18,14 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..progress import attachments, collect
-from ..statistics.figures import DBKK, IDENTITY, PARENT, UNIT, fold
+from ..safeio import write_text
+from ..statistics.api import build_report as build
+from ..statistics.api import evaluate_file, write_entry_template
+from ..statistics.criteria import load_criteria
+from ..statistics.evaluate import level_name, missed_prerequisites
+from ..statistics.explain import parent_lines
+from ..statistics.figures import DBKK, IDENTITY, PARENT, UNIT, fold, load_figures
+from ..statistics.vn import threshold
 
 DATA_SHEET = "Số liệu"
 FIRST_ROW = 4
@@ -40,8 +47,6 @@ def previous_rows(path: Path | None, criteria: str) -> list:
     """Last year's figures (UnitFigures), or [] when there are none or they do not read."""
     if path is None or not path.is_file():
         return []
-    from ..statistics.criteria import load_criteria
-    from ..statistics.figures import load_figures
 
     try:
         return load_figures(path, load_criteria(criteria)).units
@@ -57,9 +62,9 @@ def _match(lp, unit: str, rows: list):
 def unit_workbook(fu, name: str, unit: str) -> bytes:
     """The entry workbook of ``unit`` for the plan's open collection: its row pre-filled
     with its name and last year's figures (to be updated)."""
+    # a heavy library: loaded only when this runs
     from openpyxl import load_workbook
 
-    from ..statistics.api import write_entry_template
 
     c = fu.collection(name)
     lp = fu.plan(name)
@@ -99,8 +104,6 @@ class Checked:
 def read_unit_workbook(fu, name: str, unit: str, filename: str, data: bytes) -> Checked:
     """Read the workbook ``unit`` sent for the open collection. A file that is not an
     Excel workbook raises :class:`InputError`; every problem inside it is returned."""
-    from ..statistics.criteria import load_criteria
-    from ..statistics.figures import load_figures
 
     c = fu.collection(name)
     lp = fu.plan(name)
@@ -135,6 +138,7 @@ def read_unit_workbook(fu, name: str, unit: str, filename: str, data: bytes) -> 
 
 
 def _sheet_name(path: Path) -> str:
+    # a heavy library: loaded only when this runs
     from openpyxl import load_workbook
 
     try:
@@ -157,6 +161,7 @@ def _problem(p: Problem, sheet: str) -> dict:
 def _grid(path: Path, problems: list[dict], rows: int = 6) -> dict | None:
     """The header and first rows of the data sheet, each cell with its reference and the
     problem found there (so the page marks the very cell)."""
+    # a heavy library: loaded only when this runs
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -200,8 +205,6 @@ def _ws_file(fu, rel: str | None) -> Path | None:
 def collected_csv(fu, name: str) -> Path:
     """The accepted rows of the collection written to ``stats/<plan>-so-lieu-don-vi.csv``;
     raises :class:`InputError` when no unit has sent figures yet."""
-    from ..safeio import write_text
-    from ..statistics.criteria import load_criteria
 
     c = fu.collection(name)
     rows = collect.accepted_rows(fu.store, c)
@@ -222,7 +225,6 @@ def collected_csv(fu, name: str) -> Path:
 
 def evaluation(fu, name: str):
     """The collected figures evaluated (the Evaluation of ``kehoach evaluate``)."""
-    from ..statistics.api import evaluate_file
 
     c = fu.collection(name)
     return evaluate_file(collected_csv(fu, name), criteria=c.criteria)
@@ -231,7 +233,6 @@ def evaluation(fu, name: str):
 def build_report(fu, name: str):
     """The Báo cáo (.docx with its charts, and the .xlsx of results) from the collected
     figures, into ``out/<plan>/bao-cao/``; returns the statistics ReportResult."""
-    from ..statistics.api import build_report as build
 
     c = fu.collection(name)
     data = collected_csv(fu, name)
@@ -243,9 +244,6 @@ def evaluation_rows(ev) -> dict:
     """The evaluation as the office reads it: per unit its level in each programme and the
     criteria it missed; per parent its level and, for each share rule, the reason; and the
     thresholds not yet checked against the legal text (``confirmed: false``), marked."""
-    from ..statistics.evaluate import level_name, missed_prerequisites
-    from ..statistics.explain import parent_lines
-    from ..statistics.vn import threshold
 
     cs = ev.criteria
     units = []

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..plan import yamlsource
 from ..safeio import OutsideFolder, confined
 
 SAMPLE_PLAN = "ba-dinh-2024"
@@ -150,7 +151,6 @@ class Workspace:
 
     def plans(self) -> list[PlanInfo]:
         """Every plan file (``kind: ke-hoach``) of the workspace, by name."""
-        from ..plan import yamlsource
 
         out = []
         for p in sorted(self.plans_dir.glob("*.yaml")):

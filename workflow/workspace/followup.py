@@ -13,6 +13,7 @@ further mail for that task.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,8 +23,11 @@ from ..errors import InputError, Problem
 from ..plan.loader import LoadedPlan, load_plan
 from ..plan.obligations import Obligation, obligations
 from ..plan.status import Status
+from ..progress import attachments as att
 from ..progress import collect, tokens
 from ..progress.store import STORE_NAME, Report, Store
+from ..reminders.service import sync_plan
+from ..reminders.settings import Settings, load_settings
 from .folder import NotFound, Workspace
 
 LEDGER_NAME = "nhac-viec.sqlite"
@@ -73,7 +77,6 @@ class FollowUp:
     def settings(self):
         """The workspace's settings (its own folder's outbox); read once."""
         if self._settings is None:
-            from ..reminders.settings import Settings, load_settings
 
             s = load_settings(self.settings_path) if self.settings_path.is_file() else Settings()
             outbox = Path(s.outbox)
@@ -201,7 +204,6 @@ class FollowUp:
         """A unit (or the office for it) reports ``task`` done on ``on``. Raises
         :class:`NotFound` when the unit owes no such task, :class:`InputError` for a day in
         the future or before the plan's year, a note too long, a file refused."""
-        from ..progress import attachments as att
 
         lp, obs = self.obligations(name)
         if not any(o.task.id == task and o.unit == unit for o in obs):
@@ -245,7 +247,6 @@ class FollowUp:
 
     def in_ledger(self, name: str) -> bool:
         """Whether the office has put this plan's reminders into the ledger."""
-        import sqlite3
 
         if not self.ledger.exists():
             return False
@@ -260,7 +261,6 @@ class FollowUp:
 
     def sync(self, name: str):
         """The ledger brought in line with the plan and the store (``remind sync``)."""
-        from ..reminders.service import sync_plan
 
         return sync_plan(plan=self.followed(name), status=self.status(name), db=self.ledger,
                          settings=self.settings(), now=self.now())

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import KehoachError, Problem
+from ..plan.loader import load_plan
 from ..safeio import write_text
 from .folder import NotFound, Workspace, sha256_text
 
@@ -117,7 +118,6 @@ def save(ws: Workspace, name: str, text: str, *, base_sha: str, note: str = "lư
     Raises :class:`Conflict` when it is not, :class:`~workflow.errors.InputError` (every
     problem, with field paths) when ``text`` is not a valid plan; nothing is written then.
     """
-    from ..plan.loader import load_plan
 
     path = ws.plan_path(name)
     hist = History(ws, name)

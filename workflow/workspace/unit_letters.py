@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..documents.letter_drafts import owning_units, plan_letter, safe_name
+from ..documents.letters import build_letter_docx
+from ..documents.qr import add_qr
+from ..plan.models import Block
 from ..safeio import confined
 
 FOLDER = "don-vi"
@@ -18,7 +22,6 @@ FOLDER = "don-vi"
 
 def letter_units(lp) -> list[str]:
     """The units the letter reaches: each owning unit, a group as each of its members."""
-    from ..documents.letter_drafts import owning_units
 
     out: list[str] = []
     for owner in owning_units(lp):
@@ -32,10 +35,6 @@ def letter_units(lp) -> list[str]:
 def write_unit_letters(fu, name: str, *, template_dirs=()) -> list[Path]:
     """Write ``out/<plan>/don-vi/<plan>-cong-van-trien-khai-<unit>.docx`` for every unit the
     letter reaches; returns the paths ([] without ``web.public_url``)."""
-    from ..documents.letter_drafts import plan_letter, safe_name
-    from ..documents.letters import build_letter_docx
-    from ..documents.qr import add_qr
-    from ..plan.models import Block
 
     if not fu.public_url:
         return []

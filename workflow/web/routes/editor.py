@@ -19,9 +19,11 @@ from starlette.routing import Route
 from ...errors import InputError, ProblemList
 from ...plan import yamlsource
 from ...plan.checks import plan_warnings, read_deadline
+from ...plan.diff import diff_plans
 from ...plan.edit import apply_edits
 from ...plan.loader import load_plan, load_units
 from ...plan.timephrase import FORMS
+from ...plan.yamlsource import format_path
 from ...workspace import Conflict, History, save
 from ..editor_view import build_form, fid, form_edits, label_of, op_edit, place_problems
 from ..pages import brief, page, ws_problem
@@ -119,7 +121,6 @@ async def post_editor(request: Request):
 
 def _added_row(text: str, e) -> str:
     """The field path of the row an add-task / add-part edit made ("" for other edits)."""
-    from ...plan.yamlsource import format_path
 
     if e.op not in ("add-task", "add-part"):
         return ""
@@ -163,7 +164,6 @@ def _save(request: Request, name: str, text: str, base: str, *, back: str):
 
 
 def conflict_page(request: Request, name: str, c: Conflict):
-    from ...plan.diff import diff_plans
 
     ws = request.app.state.ws
     changes = None

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from ...errors import InputError
 from ...plan.diff import FIELD_NAMES, changed_words
-from ...workspace import History, actions, restore
+from ...workspace import Conflict, History, actions, restore
 from ..pages import page, ws_problem
 from ..security import read_form
 from ..session import current_user
@@ -66,7 +66,6 @@ async def restore_version(request: Request):
     n = _n(form.get("n"))
     if n is None:
         raise HTTPException(400, "Chọn bản cần khôi phục.")
-    from ...workspace import Conflict
 
     try:
         v = restore(ws, name, n, base_sha=str(form.get("base") or ""), user=current_user(request))

@@ -13,6 +13,8 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from ...errors import InputError
+from ...plan import yamlsource
+from ...plan.loader import load_plan
 from ...workspace import actions
 from ..editor_view import build_form, fid, label_of
 from ..pages import page, ws_problem
@@ -80,8 +82,6 @@ async def import_upload(request: Request):
 def _form_of(ws, name: str):
     """The editor's form of a plan just written (valid: rollover and import check it), so a
     field path can be named as the editor names it."""
-    from ...plan import yamlsource
-    from ...plan.loader import load_plan
 
     path = ws.plan_path(name)
     lp = load_plan(path)

@@ -13,6 +13,8 @@ from starlette.routing import Route
 
 from ...errors import InputError
 from ...reminders.ledger_view import plan_ledger, sent_mail
+from ...reminders.transport import SendError
+from ...reminders.trial import send_trial
 from ..pages import page
 from ..security import read_form
 from .plans import go
@@ -53,7 +55,6 @@ async def sync(request: Request):
 
 
 def _trial(fu, name: str, unit: str, to: str):
-    from ...reminders.trial import send_trial
 
     lp = fu.followed(name)
     if unit not in lp.units:
@@ -64,7 +65,6 @@ def _trial(fu, name: str, unit: str, to: str):
 
 
 async def trial(request: Request):
-    from ...reminders.transport import SendError
 
     name = request.path_params["name"]
     fu = request.app.state.followup

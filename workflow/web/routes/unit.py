@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ...errors import InputError
+from ...progress import attachments, collect
 from ...progress.attachments import MAX_ATTACHMENT
 from ...workspace import NotFound, figures
 from ...workspace.followup import unit_actor
@@ -88,6 +89,7 @@ async def workbook(request: Request):
     fu = request.app.state.followup
     c = fu.collection(name)
     if c is None or not c.open or unit not in c.units:
+        # a heavy library: loaded only when this runs
         from starlette.exceptions import HTTPException
 
         raise HTTPException(404, "Không có trang này.")
@@ -102,6 +104,7 @@ async def send_figures(request: Request):
     fu = request.app.state.followup
     c = fu.collection(name)
     if c is None or not c.open or unit not in c.units:
+        # a heavy library: loaded only when this runs
         from starlette.exceptions import HTTPException
 
         raise HTTPException(404, "Không có trang này.")
@@ -125,7 +128,6 @@ async def send_figures(request: Request):
 
 def _receive(fu, name, unit, filename, data, lp):
     """Read the workbook, keep it (in quarantine) and record it, accepted or not."""
-    from ...progress import attachments, collect
 
     checked = figures.read_unit_workbook(fu, name, unit, filename, data)
     kept = attachments.quarantine(fu.ws.state, name, filename, data, "xlsx")
