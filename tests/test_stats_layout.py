@@ -260,3 +260,19 @@ def test_a_chart_taller_than_a_page_is_split_and_many_units_get_none(tmp_path, c
     assert main(["report", str(data), "--meta", str(meta), "-o", str(tmp_path / "o2")]) == 0
     assert "Không vẽ biểu đồ vì có hơn 45 đơn vị" in capsys.readouterr().out
     assert len(Document(str(tmp_path / "o2" / "bao-cao-pcgd-xmc-2024.docx")).inline_shapes) == 0
+
+
+def test_two_units_get_charts_whose_labels_fit(tmp_path):
+    """Few units: the bars still leave room for the axis and the threshold labels above
+    them (matplotlib would otherwise give up the layout and say so)."""
+    import warnings
+
+    from workflow.statistics.api import evaluate_file
+    from workflow.statistics.charts import programme_figures
+
+    data = write_csv(tmp_path / "d.csv", [unit("Phường Một"), unit("Phường Hai")])
+    ev = evaluate_file(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Tight layout not applied" is a UserWarning
+        figs = [f for p in ev.criteria.programmes for f in programme_figures(ev, p)]
+    assert figs

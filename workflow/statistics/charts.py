@@ -29,6 +29,7 @@ REACHED, MISSED, NO_DATA = "#2e6b30", "#f2b8b5", "#d9d9d9"
 BAR_PITCH_MM = 5.0        # one unit's row …
 MIN_PITCH_MM = 4.2        # … down to this (a 10 pt line) when the units would not fit a page
 LABEL_MM = 4.4            # one line of 10 pt text
+MIN_BARS_MM = 30.0        # the least height the bars of a panel take
 PAGE_MM = 235.0           # the most a figure may take: the text height (257 mm) less its caption
 
 
@@ -66,7 +67,6 @@ def programme_figures(ev: Evaluation, p: Programme) -> list:
     import matplotlib
 
     matplotlib.use("Agg")
-    # matplotlib (~0.3 s to import): only when charts are drawn
     from matplotlib import pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -79,12 +79,14 @@ def programme_figures(ev: Evaluation, p: Programme) -> list:
     legend_mm = 14 if no_data else 8             # four legend entries take two lines
     fixed_mm = LABEL_MM * n_lines + title_mm + 10
     pitch = max(MIN_PITCH_MM, min(BAR_PITCH_MM, (PAGE_MM - legend_mm - 2 - fixed_mm) / len(units)))
-    panel_mm = len(units) * pitch + fixed_mm
+    # a few units still get room for the axis and the threshold labels around their bars
+    bars_mm = max(len(units) * pitch, MIN_BARS_MM)
+    panel_mm = bars_mm + fixed_mm
     rows = (len(panels) + cols - 1) // cols
     chunks = [panels] if rows * panel_mm + legend_mm + 2 <= PAGE_MM else \
         [panels[i:i + cols] for i in range(0, len(panels), cols)]
     layout = {"cols": cols, "n_lines": n_lines, "panel_mm": panel_mm, "legend_mm": legend_mm,
-              "no_data": no_data, "pitch": pitch}
+              "no_data": no_data, "pitch": pitch, "bars_mm": bars_mm}
     with plt.rc_context({"font.family": FONTS, "font.size": SIZE}):
         return [_draw(p, units, chunk, layout, plt, Line2D, Patch, blended_transform_factory)
                 for chunk in chunks]
@@ -120,7 +122,7 @@ def _draw(p, units, panels, layout, plt, Line2D, Patch, blended_transform_factor
         # 90 %, 95 % and 98 % do not overwrite one another; the lowest nearest the bars, so a
         # higher line rises to the right of the labels below it, not through them
         above = blended_transform_factory(ax.transData, ax.transAxes)
-        band = len(units) * layout["pitch"]
+        band = layout["bars_mm"]
         for j, t in enumerate(sorted({t for t, _ in lines})):
             x = float(t * 100)
             ax.axvline(x, color="black", linestyle=(0, (4, 2)), linewidth=0.9)
