@@ -66,7 +66,8 @@ def programme_figures(ev: Evaluation, p: Programme) -> list:
     # matplotlib (~0.3 s to import): only when charts are drawn
     import matplotlib
 
-    matplotlib.use("Agg")
+    matplotlib.use("Agg")  # no display: before pyplot is imported
+    # pyplot and the rest of matplotlib, loaded with it
     from matplotlib import pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
