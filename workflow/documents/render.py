@@ -23,15 +23,16 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
     Raises :class:`InputError` naming the template when it cannot be rendered.
     """
     # docxtpl and jinja2 (~20 ms on top of python-docx): only a command that renders pays
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateError
+
+    from .docxtemplate import Template
 
     # Tags split across paragraphs or text beside a {%p %} tag do not fail: they silently
     # damage the output, so a template edited in Word is checked before rendering.
     blocking = blocking_problems(template, set(context))
     if blocking:
         raise InputError(blocking)
-    tpl = DocxTemplate(str(template))
+    tpl = Template(str(template))
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except TemplateError as e:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import InlineImage
 from jinja2 import TemplateError
 
 from ..documents.builders.baocao import ANNEX_BREAK_STYLE
+from ..documents.docxtemplate import Template
 from ..documents.gridtable import grid_table, paragraphs_in_style, replace_marker, set_orientations
 from ..documents.jinja import jinja_env
 from ..errors import InputError, Problem
@@ -24,10 +25,10 @@ CHART_WIDTH_MM = 160.0                  # the width charts are inserted at (text
 
 def render_report(template: Path, ctx: dict, target: Path, *, chart_files: dict, body) -> Path:
     """Like documents.render.render_docx, plus the charts as InlineImage (they need the
-    DocxTemplate instance; ``chart_files`` maps a programme to its PNGs) and the annex tables. Autoescaped, None-safe, atomic.
+    template instance; ``chart_files`` maps a programme to its PNGs) and the annex tables. Autoescaped, None-safe, atomic.
 
     Raises :class:`InputError` when the template does not render."""
-    tpl = DocxTemplate(str(template))
+    tpl = Template(str(template))
     images = {pid: [InlineImage(tpl, str(f), width=Mm(CHART_WIDTH_MM)) for f in files]
               for pid, files in chart_files.items()}
     ctx = dict(ctx, body=body(images))
