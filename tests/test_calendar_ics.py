@@ -456,3 +456,40 @@ def test_state_hashes_are_event_hash(seed_build):
     for unit, events in res.events.items():
         for ev in events:
             assert hasher(ev) == event_hash(ev, lp) == res.state["events"][ev.uid]["hash"], unit
+
+
+def test_state_file_one_list_per_event_and_old_files_still_read(tmp_path):
+    """lich.json (version 2) keeps each event as one line, a list of its fields (true last
+    for a tombstone); a version-1 file (an object per event) still gives the same SEQUENCE
+    and DTSTAMP, and a tombstone in either form raises SEQUENCE when its event comes back."""
+    from workflow.calendars.ics import FIELDS, read_state
+
+    lp = load_plan(write_plan(tmp_path / "p"))
+    first = write_calendars(lp, out_dir=tmp_path / "cal", now=T0)
+    text = (tmp_path / "cal" / "lich.json").read_text(encoding="utf-8")
+    state = json.loads(text)["calendar"]
+    assert state["version"] == 2
+    lines = [ln for ln in text.splitlines() if "@kehoach\": [" in ln]
+    assert len(lines) == len(state["events"]) == len(first.state["events"])
+    for uid, row in state["events"].items():
+        assert row == [first.state["events"][uid][f] for f in FIELDS]
+    assert read_state(state)["events"] == first.state["events"]
+    # the same state as version 1 wrote it: an object per event
+    v1 = {**state, "version": 1, "written": {},
+          "events": {uid: dict(zip(FIELDS, row)) for uid, row in state["events"].items()}}
+    again = build_calendars(lp, out_dir=tmp_path / "cal1", previous=v1, now=T1)
+    assert not again.added and not again.changed
+    assert again.state["events"] == first.state["events"]
+    # a tombstone written by version 2, then its task back
+    write_plan(tmp_path / "p", vp_tasks=VP_TASKS[:2])
+    write_calendars(load_plan(lp.path), out_dir=tmp_path / "cal", now=T1)
+    rows = json.loads((tmp_path / "cal" / "lich.json").read_text(encoding="utf-8"))["calendar"]["events"]
+    tombs = {uid: row for uid, row in rows.items() if row[-1] is True}
+    assert tombs and {row[0] for row in tombs.values()} == {"bao-cao-nam"}
+    write_plan(tmp_path / "p")
+    back = write_calendars(load_plan(lp.path), out_dir=tmp_path / "cal", now=T1)
+    assert all(back.state["events"][uid]["sequence"] == 1 for uid in tombs)
+    # an entry that is neither form is left out: that event starts afresh, no error
+    broken = {**state, "written": {}, "events": {**state["events"], next(iter(state["events"])): [1]}}
+    res = build_calendars(lp, out_dir=tmp_path / "cal2", previous=broken, now=T1)
+    assert len(res.added) == 1

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from .. import manifest
 from ..errors import InputError, Problem, os_reason
-from ..jsontext import Raw, dumps
+from ..jsontext import Raw
 from ..plan.loader import LoadedPlan
 from ..safeio import confined
-from .ics import CalendarBuild, build_calendars
+from .ics import CalendarBuild, build_calendars, state_json
 
 STATE_FILE = "lich.json"  # not manifest.json: -o may point at a build folder
 
@@ -50,7 +50,7 @@ def write_calendars(lp: LoadedPlan, *, out_dir: Path | None = None,
         fallback_state() if callable(fallback_state) else fallback_state)
     try:
         res = build_calendars(lp, out_dir=out, previous=previous, now=now, obs=obs)
-        res.state_text = Raw(dumps(res.state, level=1))  # encoded once, for both files
+        res.state_text = Raw(state_json(res.state, level=1))  # encoded once, for both files
         manifest.write(state_path, inputs=lp.sources,
                        outputs=[("lich", p) for p in res.paths.values()], digests=res.digests,
                        extra={"plan": str(lp.path), "year": lp.year, "calendar": res.state_text})

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..calendars.ics import calendar_bytes, collect, next_state
+from ..calendars.ics import calendar_bytes, collect, next_state, read_state, state_json
 from ..errors import Problem
 from ..manifest import read as read_manifest
 from ..safeio import write_text
@@ -83,6 +83,7 @@ class Feeds:
         state, added, changed, removed = next_state(lp, cals, previous, now)
         old = previous if isinstance(previous, dict) else {}
         old_stamps = old.get("feed_modified", {})
+        old_events = read_state(old).get("events")
         modified: dict[str, str] = {}
         feeds: dict[str, Feed] = {}
         for unit, events in cals.items():
@@ -93,8 +94,8 @@ class Feeds:
             modified[unit] = {"etag": etag, "at": when}
             feeds[unit] = Feed(body, f'"{etag}"', datetime.fromisoformat(when))
         state["feed_modified"] = modified
-        if state.get("events") != old.get("events") or modified != old_stamps:
-            write_text(state_file, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True))
+        if state.get("events") != old_events or modified != old_stamps:
+            write_text(state_file, state_json(state))
         return feeds
 
 
