@@ -422,20 +422,22 @@ def test_shared_lines_tell_apart_events_that_differ_in_one_thing(tmp_path):
     the first): each must still be exactly what icalendar writes for it."""
     from dataclasses import replace
 
+    from workflow.calendars.events import CalEvent
     from workflow.calendars.ics import IcsWriter, to_ical, vevent
     from workflow.plan.obligations import Repeat
 
     lp = load_plan(write_plan(tmp_path / "p"))
     base = build_calendars(lp, out_dir=tmp_path / "cal", now=T0).events["vp"][0]
+    assert isinstance(base, CalEvent)
     day = base.start
     yearly = Repeat("YEARLY", 1, date(day.year + 1, 12, 31))
-    variants = [replace(base, last=day), replace(base, last=day + timedelta(days=3)),
-                replace(base, last=day, rule=yearly), replace(base, last=day, rule=replace(yearly, monthday=30)),
-                replace(base, last=day, rule=Repeat("MONTHLY", 3, date(day.year, 12, 31))),
-                replace(base, last=day, categories=("Phối hợp", "Văn phòng")),
-                replace(base, last=day, description="Khác; hẳn\nmột dòng, nữa"),
-                replace(base, last=day, summary="Tiêu đề khác, có dấu phẩy"),
-                replace(base, last=day, uid="khac-uid-1@kehoach")]
+    variants = [base._replace(last=day), base._replace(last=day + timedelta(days=3)),
+                base._replace(last=day, rule=yearly), base._replace(last=day, rule=replace(yearly, monthday=30)),
+                base._replace(last=day, rule=Repeat("MONTHLY", 3, date(day.year, 12, 31))),
+                base._replace(last=day, categories=("Phối hợp", "Văn phòng")),
+                base._replace(last=day, description="Khác; hẳn\nmột dòng, nữa"),
+                base._replace(last=day, summary="Tiêu đề khác, có dấu phẩy"),
+                base._replace(last=day, uid="khac-uid-1@kehoach")]
     entries = [{"sequence": 0, "dtstamp": "20240220T010203Z"}, {"sequence": 3, "dtstamp": "20240220T010203Z"},
                {"sequence": 3, "dtstamp": "20240301T090000Z"}]
     ruled_first = sorted(variants, key=lambda e: e.rule is None)
@@ -481,11 +483,21 @@ def test_state_file_one_list_per_event_and_old_files_still_read(tmp_path):
     assert not again.added and not again.changed
     assert again.state["events"] == first.state["events"]
     # a tombstone written by version 2, then its task back
+    assert state["summaries"]["bao-cao-nam"] == "Báo cáo số liệu năm"  # each task's title once
+    assert text.count("Báo cáo số liệu năm") == 1
     write_plan(tmp_path / "p", vp_tasks=VP_TASKS[:2])
-    write_calendars(load_plan(lp.path), out_dir=tmp_path / "cal", now=T1)
-    rows = json.loads((tmp_path / "cal" / "lich.json").read_text(encoding="utf-8"))["calendar"]["events"]
+    gone = write_calendars(load_plan(lp.path), out_dir=tmp_path / "cal", now=T1)
+    assert any("'bao-cao-nam' (Báo cáo số liệu năm)" in n for n in gone.notes), gone.notes
+    kept = json.loads((tmp_path / "cal" / "lich.json").read_text(encoding="utf-8"))["calendar"]
+    rows = kept["events"]
     tombs = {uid: row for uid, row in rows.items() if row[-1] is True}
     assert tombs and {row[0] for row in tombs.values()} == {"bao-cao-nam"}
+    assert kept["summaries"]["bao-cao-nam"] == "Báo cáo số liệu năm"  # kept with its tombstones
+    # a version-1 file's title, kept in each entry, names the task when its events go
+    old = {**v1, "events": {uid: {**e, "summary": "Tên cũ"} for uid, e in v1["events"].items()}}
+    old.pop("summaries")
+    res = build_calendars(load_plan(lp.path), out_dir=tmp_path / "cal3", previous=old, now=T1)
+    assert any("'bao-cao-nam' (Tên cũ)" in n for n in res.notes), res.notes
     write_plan(tmp_path / "p")
     back = write_calendars(load_plan(lp.path), out_dir=tmp_path / "cal", now=T1)
     assert all(back.state["events"][uid]["sequence"] == 1 for uid in tombs)

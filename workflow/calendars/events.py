@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
+from typing import NamedTuple
 
 from ..documents.vnformat import after_colon
 from ..errors import Problem, UsageError
@@ -44,8 +45,10 @@ UID_DOMAIN = "kehoach"
 ALL = "tat-ca"  # the calendar with every task
 
 
-@dataclass(frozen=True)
-class CalEvent:
+class CalEvent(NamedTuple):
+    """One event of one calendar. A named tuple, immutable: a 2,000-task plan makes 13,000
+    of them, and a frozen dataclass spends 3 µs setting each one's thirteen fields (40 ms)."""
+
     uid: str
     task_id: str
     unit: str          # the calendar it belongs to (a unit id or "tat-ca")
@@ -185,7 +188,7 @@ def _unique_titles(events: list[CalEvent]) -> list[CalEvent]:
             seen[e.summary] = seen.get(e.summary, 0) + 1
         if len(seen) == len(events):
             break
-        events = [replace(e, summary=f"{e.summary} ({extra(e)})") if seen[e.summary] > 1 else e
+        events = [e._replace(summary=f"{e.summary} ({extra(e)})") if seen[e.summary] > 1 else e
                   for e in events]
     return events
 
