@@ -105,7 +105,8 @@ def built(tmp_path_factory):
 @pytest.mark.parametrize("stage", ["first-output", "largest-output"])
 def test_full_disk_during_build_one_message_nothing_changed(built, stage):
     out, before = built
-    largest = max(len(b) for b in before.values())
+    # the largest file a rebuild writes anew (an unchanged calendar's .ics is kept as it is)
+    largest = max(len(b) for name, b in before.items() if not name.endswith(".ics"))
     fsize = 1000 if stage == "first-output" else largest - 1
     run = _build(out, fsize)
     assert run.returncode == 2, run.stderr

@@ -22,10 +22,11 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
 
     Raises :class:`InputError` naming the template when it cannot be rendered.
     """
-    # docxtpl and jinja2 (~20 ms on top of python-docx): only a command that renders pays
+    # docxtpl (through .docxtemplate) and jinja2 (~20 ms on top of python-docx): only a
+    # command that renders pays
     from jinja2 import TemplateError
 
-    from .docxtemplate import Template
+    from .docxtemplate import Template  # imports docxtpl
 
     # Tags split across paragraphs or text beside a {%p %} tag do not fail: they silently
     # damage the output, so a template edited in Word is checked before rendering.
