@@ -37,6 +37,18 @@ def test_an_entry_is_read_back_by_its_key_only(cache_dir):
     assert cache.get_json("k", other) is None
 
 
+def test_a_folder_removed_while_running_is_made_again(cache_dir):
+    """folder() remembers the folders it made (a web server asks thousands of times), but
+    one removed meanwhile (a user clearing the cache) is made again, and entries work."""
+    import shutil
+
+    assert cache.folder("k") == cache_dir / "k" and (cache_dir / "k").is_dir()
+    shutil.rmtree(cache_dir)
+    assert cache.folder("k") == cache_dir / "k" and (cache_dir / "k").is_dir()
+    cache.put_json("k", cache.key("x"), 1)
+    assert cache.get_json("k", cache.key("x")) == 1
+
+
 @pytest.mark.parametrize("damage", [b"", b'{"key": "', b"\xff\xfe", b"[1, 2]", b'{"key": 1}'])
 def test_a_damaged_entry_is_ignored_and_made_again(cache_dir, damage):
     name = cache.key("x")

@@ -48,11 +48,17 @@ def folder(*parts: str) -> Path | None:
 
         base = platformdirs.user_cache_dir("kehoach", appauthor=False)
     path = Path(base, *parts)
+    if path in _MADE and path.is_dir():  # a long-running server asks thousands of times
+        return path
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
+    _MADE.add(path)
     return path
+
+
+_MADE: set[Path] = set()  # folders this process has made (or found) already
 
 
 def key(*parts) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..plan.edit import Edit, parse_path, replace_phrase
 from ..plan.yamlsource import format_path
@@ -30,17 +31,19 @@ def fid(path: tuple | str) -> str:
 
 
 class _AtPath:
-    """Something of the form that stands for the plan's field at ``self.path``."""
+    """Something of the form that stands for the plan's field at ``self.path``. Its key and
+    id are worked out once: the page names them several times per field (thousands of
+    times for a plan's co-owner boxes)."""
 
     path: tuple
 
-    @property
+    @cached_property
     def key(self) -> str:
         return format_path(self.path)
 
-    @property
+    @cached_property
     def id(self) -> str:
-        return fid(self.path)
+        return fid(self.key)
 
 
 @dataclass
