@@ -1,22 +1,17 @@
 """Uploaded files are judged by their content, never by their name.
 
 A .docx is a zip archive holding ``word/document.xml``; one that would unpack to more than
-:data:`MAX_UNPACKED` bytes, or whose members are packed suspiciously tightly, is refused as
+:data:`~workflow.progress.attachments.MAX_UNPACKED` bytes, or whose members are packed suspiciously tightly, is refused as
 a zip bomb before anything reads it. A .txt is UTF-8 text without NUL bytes. Everything
 else (an old .doc, a PDF, an image…) gets a Vietnamese reason.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from ..errors import InputError, Problem
+from ..progress.attachments import check_zip
 
 MAX_UPLOAD = 10 * 1024 * 1024       # bytes sent
-MAX_UNPACKED = 60 * 1024 * 1024     # bytes a .docx may unpack to
-MAX_RATIO = 120                     # unpacked / packed, per member
-MAX_MEMBERS = 2000
 
 
 def _refuse(name: str, message: str) -> InputError:
@@ -47,34 +42,6 @@ def sniff(name: str, data: bytes) -> str:
 
 
 def check_docx(name: str, data: bytes) -> None:
-    """Refuse a zip that is not a Word document, or that would unpack too large."""
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-        infos = z.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(name, "tệp .docx bị hỏng (không mở được như tệp nén của Word)") from None
-    names = {i.filename for i in infos}
-    if "word/document.xml" not in names:
-        raise _refuse(name, "tệp nén này không phải văn bản Word (.docx): không có word/document.xml")
-    if len(infos) > MAX_MEMBERS:
-        raise _refuse(name, "tệp .docx có quá nhiều thành phần; có thể là tệp độc hại")
-    total = 0
-    for i in infos:
-        total += i.file_size
-        packed = max(i.compress_size, 1)
-        if total > MAX_UNPACKED or (i.file_size > 1024 * 1024 and i.file_size / packed > MAX_RATIO):
-            raise _refuse(name, BOMB)
-    # The sizes above are what the archive claims; count what it really unpacks to as well.
-    real = 0
-    try:
-        for i in infos:
-            with z.open(i) as f:
-                while chunk := f.read(1 << 16):
-                    real += len(chunk)
-                    if real > MAX_UNPACKED:
-                        raise _refuse(name, BOMB)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
-        raise _refuse(name, "tệp .docx bị hỏng (không giải nén được)") from None
-
-
-BOMB = "tệp .docx giải nén ra quá lớn (nghi là \"bom nén\"); không mở"
+    """Refuse a zip that is not a Word document, or that would unpack too large (the same
+    check as a unit's attachment)."""
+    check_zip(name, data, "word/document.xml", "Word (.docx)")
