@@ -91,6 +91,18 @@ def with_cache() -> None:
     os.environ.pop("KEHOACH_NO_CACHE", None)
 
 
+def median_cold(fn, n: int = 7) -> float:
+    """:func:`median` of ``fn`` with kehoach's caches emptied before each run (see
+    :func:`no_cache`); they are on again afterwards."""
+    def run():
+        no_cache()
+        fn()
+    try:
+        return median(run, n)
+    finally:
+        with_cache()
+
+
 def run(argv: list[str], *, cwd: Path = ROOT, env: dict | None = None, stdout=None,
         codes: tuple[int, ...] = (0,)) -> float:
     """Run one process to its end (its exit code one of ``codes``); its wall time in seconds."""

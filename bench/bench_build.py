@@ -31,11 +31,10 @@ from _common import (
     copy_config,
     done,
     median,
+    median_cold,
     ms,
-    no_cache,
     verdict,
     warm_cache,
-    with_cache,
     workdir,
 )
 
@@ -122,11 +121,7 @@ def pieces(plan: Path, work: Path) -> None:
     from workflow.documents.render import render_docx
     from workflow.plan.loader import load_plan
 
-    def cold_load():
-        no_cache()
-        load_plan(plan)
-    t_load = median(cold_load)
-    with_cache()
+    t_load = median_cold(lambda: load_plan(plan))
     lp = load_plan(plan)
     rows = [("load_plan (không cache)", t_load),
             ("load_plan (có cache)", median(lambda: load_plan(plan))),

@@ -26,10 +26,9 @@ from _common import (
     copy_config,
     done,
     median,
+    median_cold,
     ms,
-    no_cache,
     verdict,
-    with_cache,
     workdir,
 )
 
@@ -135,11 +134,7 @@ def pieces(plan: Path, work: Path) -> None:
     from workflow.calendars.ics import build_calendars, unit_calendar_bytes
     from workflow.plan.loader import load_plan
 
-    def cold_load():
-        no_cache()
-        load_plan(plan)
-    t_load = median(cold_load)
-    with_cache()
+    t_load = median_cold(lambda: load_plan(plan))
     lp = load_plan(plan)
     first = build_calendars(lp, out_dir=work / f"p-{plan.stem}", now=NOW)
     n_events = sum(len(v) for v in first.events.values())

@@ -28,7 +28,7 @@ from _common import (
     alternated,
     copy_config,
     done,
-    median,
+    median_cold,
     ms,
     no_cache,
     verdict,
@@ -81,18 +81,12 @@ def in_process(work: Path) -> None:
     no_cache()
     docx = next(p for k, p in build_plan(plan, out_dir=work / "out").outputs if k == "ke-hoach")
 
-    def cold(fn):
-        def run():
-            no_cache()
-            fn()
-        return run
-
-    base = median(cold(lambda: load_plan(plan)))
-    rows = [("import seed 001 (.txt)", median(cold(lambda: import_plan(seed, force=True))), 60.0),
-            ("import .docx do kehoach sinh", median(cold(lambda: import_plan(docx, out=work / "d.yaml",
-                                                                              force=True))), 120.0),
-            ("new --year 2025", median(cold(lambda: roll_plan(plan, year=2025, force=True))), 40.0),
-            ("diff 2024 và 2025", median(cold(lambda: diff_plans(plan, plan.parent / "ba-dinh-2025.yaml"))), 4.0)]
+    base = median_cold(lambda: load_plan(plan))
+    rows = [("import seed 001 (.txt)", median_cold(lambda: import_plan(seed, force=True)), 60.0),
+            ("import .docx do kehoach sinh", median_cold(lambda: import_plan(docx, out=work / "d.yaml",
+                                                                             force=True)), 120.0),
+            ("new --year 2025", median_cold(lambda: roll_plan(plan, year=2025, force=True)), 40.0),
+            ("diff 2024 và 2025", median_cold(lambda: diff_plans(plan, plan.parent / "ba-dinh-2025.yaml")), 4.0)]
     print(f"trong tiến trình, mốc: đọc kế hoạch mẫu không cache {base * 1000:.1f} ms")
     for name, t, target in rows:
         print(f"  {name:<30} {t * 1000:8.1f} ms")

@@ -24,11 +24,10 @@ from _common import (
     alternated,
     done,
     median,
+    median_cold,
     ms,
-    no_cache,
     run,
     verdict,
-    with_cache,
     workdir,
 )
 
@@ -71,11 +70,7 @@ def evaluate_bench(work: Path) -> None:
 
     cs = load_criteria("nd20-2014")
 
-    def read():
-        no_cache()
-        return load_figures(many, cs)
-    t_read = median(read, 5)
-    with_cache()
+    t_read = median_cold(lambda: load_figures(many, cs), 5)
     figs = load_figures(many, cs)
     t_eval = median(lambda: evaluate(figs, cs), 5)
     print(f"trong tiến trình, 10.000 đơn vị: đọc CSV {t_read * 1000:.0f} ms, đánh giá {t_eval * 1000:.0f} ms")
