@@ -85,6 +85,13 @@ for n, (raw,) in enumerate(c.execute("SELECT raw FROM messages")):
 """
 
 
+def restore(db: Path, pristine: Path) -> None:
+    """The ledger ``db`` as ``pristine`` was: its write-ahead files gone, the copy put back."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copy(pristine, db)
+
+
 def batch(tmp: Path) -> None:
     s = Settings(outbox=str(tmp / "outbox"))
     pristine = tmp / "batch.sqlite"
@@ -99,9 +106,7 @@ def batch(tmp: Path) -> None:
     def fresh(name: str) -> None:
         shutil.rmtree(tmp / "outbox", ignore_errors=True)
         shutil.rmtree(tmp / "outbox-bare", ignore_errors=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        shutil.copy(pristine, db)
+        restore(db, pristine)
         # What the previous run left (2,000 files deleted, a ledger copied) written out now,
         # not during the next timed run: each run, ours and the bare one, starts on a disk
         # with nothing pending, as a user's run-due does.
@@ -154,9 +159,7 @@ def normal_day_and_serve(tmp: Path) -> None:
     cfg = settings_file(tmp / "day.yaml", tmp / "outbox-day")
 
     def fresh(name: str) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        shutil.copy(pristine, db)
+        restore(db, pristine)
 
     t = alternated({"kehoach": [*KEHOACH, "remind", "run-due", "--db", str(db), "--settings", str(cfg),
                                 "--now", NOW]}, n=5, before=fresh)

@@ -19,7 +19,7 @@ import yaml
 from docx import Document
 
 from tests.remind_helpers import SmtpServer
-from tests.web_helpers import CHROMIUM, free_port, serve, shot, workspace
+from tests.web_helpers import chromium, free_port, serve, shot, workspace
 
 PLAN = "ba-dinh-2024"
 TASK = "phuong-lich-dieu-tra"
@@ -29,14 +29,8 @@ NOW = datetime(2024, 10, 20, 9, 0)
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def new_page(browser, errors: list[str]):

@@ -5,13 +5,12 @@ download the Kế hoạch; break a field; add a task; import a .docx; restore; t
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 from docx import Document
 
-from tests.web_helpers import CHROMIUM, serve, shot, workspace
+from tests.web_helpers import chromium, serve, shot, workspace
 
 PLAN = "ba-dinh-2024"
 TASK = "implementation[0].content[5]"          # pgd-nhap-du-lieu, "Từ ngày 05/9 đến ngày 30/9/2024"
@@ -20,14 +19,8 @@ PHRASE = f"{TASK}.deadline[0]"
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

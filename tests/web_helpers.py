@@ -10,9 +10,27 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "out" / "screenshots" / "web"
 CHROMIUM = "/usr/bin/chromium"
+
+
+@contextmanager
+def chromium():
+    """Debian's chromium, driven by Playwright from PyPI (a test fails, not skips, when it is
+    missing: .ci/run installs it)."""
+    from playwright.sync_api import sync_playwright  # only the browser tests load Playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 def free_port() -> int:
