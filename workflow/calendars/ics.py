@@ -152,10 +152,9 @@ def next_state(lp: LoadedPlan, cals: dict[str, list[CalEvent]], previous: dict |
     removed = []
     for uid, was in old.items():
         if uid not in events:
-            tomb = {f: was[f] for f in FIELDS if f in was}
-            tomb["removed"] = True
+            tomb = {**{f: was[f] for f in FIELDS}, "removed": True}
             events[uid] = tomb
-            task = tomb.get("task", "?")
+            task = tomb["task"]
             if task not in summaries:  # what the task was called, while its tombstones last
                 summaries[task] = str(titles.get(task) or old_summaries.get(task) or was.get("summary") or "")
             if not was.get("removed"):
@@ -212,12 +211,11 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
     """
     out_dir = Path(out_dir)
     now = now or datetime.now(timezone.utc)
-    previous = read_state(previous)  # once: each step below reads it
+    prev = read_state(previous)  # checked once: each step below reads it
     cals = collect(lp, obs)
-    state, added, changed, removed = next_state(lp, cals, previous, now)
+    state, added, changed, removed = next_state(lp, cals, prev, now)
     res = CalendarBuild(out_dir=out_dir, events=cals, state=state, added=added,
                         changed=changed, removed=removed)
-    prev = read_state(previous)
     written = prev.get("written") if prev.get("plan") == state["plan"] else None
     written = written if isinstance(written, dict) else {}
     # every name is checked before anything is written
@@ -246,12 +244,12 @@ def build_calendars(lp: LoadedPlan, *, out_dir: Path, previous: dict | None = No
         res.digests[target] = digest
         state["files"][unit] = target.name
         state["written"][unit] = {"inputs": inputs, "sha256": digest, "stat": _stat(current_path(target))}
-    for unit, name in sorted(read_state(previous).get("files", {}).items()):
+    for unit, name in sorted(prev.get("files", {}).items()):
         stale = out_dir / Path(str(name)).name  # unlinking a link never touches its target
         if unit not in cals and stale.suffix == ".ics" and stale.exists():
             remove_output(stale)
             res.deleted_files.append(stale)
-    res.notes = change_notes(lp, res, previous)
+    res.notes = change_notes(lp, res, prev)
     return res
 
 
@@ -356,26 +354,25 @@ _DTSTAMP = re.compile(r"\d{8}T\d{6}Z")
 
 def _entry(e) -> dict | None:
     """An entry of either version as a dict, or None when it is not a well-formed one."""
+    summary = None
     if type(e) is list:  # version 2: FIELDS, then true for a tombstone
-        n = len(e)
-        if n != len(FIELDS) and not (n == len(FIELDS) + 1 and e[-1] is True):
+        removed = len(e) == len(FIELDS) + 1 and e[-1] is True
+        if len(e) != len(FIELDS) and not removed:
             return None
-        task, unit, h, seq, stamp = e[:5]
-        entry = {"task": task, "unit": unit, "hash": h, "sequence": seq, "dtstamp": stamp}
-        if n > len(FIELDS):
-            entry["removed"] = True
+        task, unit, h, seq, stamp = e[:len(FIELDS)]
     elif type(e) is dict:  # version 1 (its title in each entry), or a state in memory
         task, unit, h, seq, stamp = (e.get(f) for f in FIELDS)
-        entry = {"task": task, "unit": unit, "hash": h, "sequence": seq, "dtstamp": stamp}
-        if e.get("removed") is True:
-            entry["removed"] = True
-        if isinstance(e.get("summary"), str):
-            entry["summary"] = e["summary"]
+        removed, summary = e.get("removed") is True, e.get("summary")
     else:
         return None
     if not (type(task) is str and type(unit) is str and type(h) is str and type(seq) is int
             and seq >= 0 and type(stamp) is str and _DTSTAMP.fullmatch(stamp)):
         return None
+    entry = {"task": task, "unit": unit, "hash": h, "sequence": seq, "dtstamp": stamp}
+    if removed:
+        entry["removed"] = True
+    if isinstance(summary, str):
+        entry["summary"] = summary
     return entry
 
 

@@ -21,6 +21,7 @@ import smtplib
 import socket
 import ssl
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError, Problem
@@ -147,22 +148,19 @@ def _sync_filesystem(folder: Path) -> bool:
         os.close(fd)
 
 
-_SYNCFS: list = []  # [the C library's syncfs, or None], looked up once
-
-
+@lru_cache(maxsize=1)
 def _syncfs():
-    if not _SYNCFS:
-        found = None
-        if sys.platform.startswith("linux"):
-            import ctypes  # the C library's syncfs: the os module has none
+    """The C library's syncfs, or None (not Linux, or no such function)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # the C library's syncfs: the os module has none
 
-            try:
-                found = ctypes.CDLL(None, use_errno=True).syncfs
-                found.argtypes, found.restype = [ctypes.c_int], ctypes.c_int
-            except (OSError, AttributeError):
-                found = None
-        _SYNCFS.append(found)
-    return _SYNCFS[0]
+    try:
+        found = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    found.argtypes, found.restype = [ctypes.c_int], ctypes.c_int
+    return found
 
 
 def _fsync_file(path: Path) -> str | None:
